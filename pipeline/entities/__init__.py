@@ -1,0 +1,192 @@
+"""Entities (PER, ORG, LOC, PRODUCT): a statistical tagger merged with the lexicon gazetteer.
+
+The tagger (LAC for now) proposes PER/LOC/ORG spans and `nz` proper nouns; an `nz` becomes
+PRODUCT or ORG only through the lexicon or a model-code pattern (H20, MI308, RTX4090). Lexicon
+matches win over the tagger where they overlap, except where the tagger's ORG/LOC span contains
+the name (美国商务部 over 美国). Titles before a name are cut off (部长斯科特·贝森特 → 斯科特·贝森特),
+"X政府" becomes one ORG, and `canonical` groups the mentions of one entity in the article.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+from ..config import project_path
+from ..doc import Doc, Span
+from ..lexicon import Lexicon, load_lexicon
+from ..registry import component
+from .gazetteer import Gazetteer
+from .lac import LacTagger
+
+TAGGER_LABELS = {"PER": "PER", "LOC": "LOC", "ORG": "ORG"}
+_MODEL_CODE = re.compile(r"^(?=[^\d]*\d)[A-Za-z]{1,6}[- ]?\d{1,5}[A-Za-z]{0,4}$")
+_GOVERNMENT = ("政府", "当局")
+# 中美, 中欧, 美日韩: abbreviations of several countries, not a place; LAC also reads 中美科技 as an ORG
+_COUNTRY_PAIR = re.compile(r"^[中美日韩俄欧英法德印朝越澳加][中美日韩俄欧英法德印朝越澳加]+")
+_ORG_SUFFIX = re.compile(r"(公司|集团|银行|协会|委员会|组织|中心|大学|学院|学校|医院|研究院|研究所|联盟|基金会"
+                         r"|[局部厅委会院所社台报网处署办行店厂])$")
+_TRIM = " \t\n·•.,，、:：;；\"'“”‘’()（）[]【】《》<>"
+
+
+def split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """Cut [start, end) into pieces of at most max_chars, preferring a cut after a comma or space."""
+    pieces = []
+    while end - start > max_chars:
+        window = text[start:start + max_chars]
+        cut = max(window.rfind(c) for c in "，,、 ：:")
+        cut = start + (cut + 1 if cut >= max_chars // 4 else max_chars)
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
+
+
+class EntityRecognizer:
+    def __init__(self, lexicon: Lexicon, labels: list[str], use_gazetteer: bool = True,
+                 max_chars: int = 256, batch_chars: int = 4096, threads: int = 1):
+        self.lexicon = lexicon
+        self.gazetteer = Gazetteer(lexicon)
+        self.labels = set(labels)
+        self.use_gazetteer = use_gazetteer
+        self.max_chars = max_chars
+        self.tagger = LacTagger(batch_chars=batch_chars, threads=threads)
+        self.version = self.tagger.version
+
+    def __call__(self, docs: list[Doc]) -> None:
+        pieces: list[tuple[Doc, str, int, str]] = []
+        for doc in docs:
+            for name, text in doc.fields():
+                for s, e in doc.sentences.get(name) or [(0, len(text))]:
+                    for a, b in split_long(text, s, e, self.max_chars):
+                        pieces.append((doc, name, a, text[a:b]))
+        tagged = self.tagger.tag([p[3] for p in pieces], keep={"PER", "LOC", "ORG", "nz"})
+        proposals: dict[int, list[Span]] = {id(doc): [] for doc in docs}
+        for (doc, name, offset, piece), spans in zip(pieces, tagged):
+            for t in spans:
+                span = self._from_tagger(name, piece, offset, t.start, t.end, t.tag, t.score)
+                if span is not None:
+                    proposals[id(doc)].append(span)
+        for doc in docs:
+            found = proposals[id(doc)]
+            if self.use_gazetteer:
+                found = merge(found, [g for name, text in doc.fields()
+                                      for g in self.gazetteer.match(text, doc.tokens[name], name)])
+            found = [s for s in (self._tidy(doc, s) for s in found) if s is not None]
+            doc.entities = [s for s in canonicalize(found) if s.label in self.labels]
+
+    def _from_tagger(self, name: str, piece: str, offset: int, start: int, end: int, tag: str,
+                     score: float) -> Span | None:
+        surface = piece[start:end]
+        stripped = surface.strip(_TRIM)
+        if not stripped:
+            return None
+        start += surface.index(stripped)
+        end = start + len(stripped)
+        entry = self.lexicon.lookup(stripped)
+        if entry is not None:
+            label, canonical = entry.label, entry.canonical
+        elif tag in TAGGER_LABELS:
+            label, canonical = TAGGER_LABELS[tag], None
+        elif tag == "nz" and _MODEL_CODE.match(stripped):
+            label, canonical = "PRODUCT", None
+        else:
+            return None
+        return Span(name, offset + start, offset + end, label, stripped, canonical, round(score, 4), "lac")
+
+    def _tidy(self, doc: Doc, span: Span) -> Span | None:
+        """Cut titles off names, make "X政府" one ORG, drop what is no name (华, 中美, 美国化)."""
+        text = doc.field_text(span.field)
+        if span.source != "gazetteer":
+            if len(span.text) == 1 and span.label in ("LOC", "ORG"):
+                return None
+            pair = _COUNTRY_PAIR.match(span.text)
+            if pair and (span.label == "LOC" and pair.end() == len(span.text)
+                         or span.label == "ORG" and not _ORG_SUFFIX.search(span.text)):
+                return None
+            if span.label == "LOC" and span.text.endswith("化"):
+                stem = self.lexicon.lookup(span.text[:-1])
+                if stem is not None and stem.label == "LOC":
+                    return _replace(span, span.start, span.end - 1, text)
+        if span.label == "PER" and text.startswith("某", span.end):  # anonymised: 杨某, 李某某
+            grown = 2 if text.startswith("某某", span.end) else 1
+            return _replace(span, span.start, span.end + grown, text)
+        if span.label == "PER" and span.source != "gazetteer":
+            for title in self.lexicon.titles:
+                if span.text.startswith(title) and len(span.text) > len(title) + 1:
+                    cut = len(title)
+                    return _replace(span, span.start + cut, span.end, text)
+                if span.text.endswith(title) and len(span.text) > len(title) + 1:
+                    return _replace(span, span.start, span.end - len(title), text)
+        if span.label == "ORG" and span.source != "gazetteer":
+            for title in self.lexicon.titles:
+                if span.text.endswith(title) and len(span.text) > len(title) + 1:
+                    return _replace(span, span.start, span.end - len(title), text)
+        if span.label in ("LOC", "PER"):
+            for word in _GOVERNMENT:
+                if text.startswith(word, span.end):
+                    grown = _replace(span, span.start, span.end + len(word), text)
+                    grown.label, grown.canonical = "ORG", None
+                    return grown
+        return span
+
+
+def _replace(span: Span, start: int, end: int, text: str) -> Span:
+    return Span(span.field, start, end, span.label, text[start:end], None, span.score, span.source)
+
+
+def merge(tagged: list[Span], listed: list[Span]) -> list[Span]:
+    """Lexicon spans over tagger spans; a tagger ORG/LOC that contains a lexicon name keeps it.
+    Both lists hold disjoint spans, so one sweep per field finds every overlap."""
+    out: list[Span] = []
+    for field in {s.field for s in tagged} | {s.field for s in listed}:
+        ts = sorted((s for s in tagged if s.field == field), key=lambda s: s.start)
+        starts, ends = [s.start for s in ts], [s.end for s in ts]
+        dropped: set[int] = set()
+        for g in sorted((s for s in listed if s.field == field), key=lambda s: s.start):
+            overlapping = range(bisect_right(ends, g.start), bisect_left(starts, g.end))
+            container = next((k for k in overlapping if ts[k].label in ("ORG", "LOC") and g.label != "PRODUCT"
+                              and ts[k].start <= g.start and g.end <= ts[k].end
+                              and ts[k].end - ts[k].start > g.end - g.start), None)
+            if container is None:
+                out.append(g)
+                dropped.update(overlapping)
+        out.extend(t for k, t in enumerate(ts) if k not in dropped)
+    return sorted(out, key=lambda s: (s.field != "title", s.start))
+
+
+def canonicalize(spans: list[Span]) -> list[Span]:
+    """Group mentions of one entity: a shorter name inside a longer one of the same label
+    (贝森特 → 斯科特·贝森特, 财政部 → 美国财政部) takes the longer one's canonical name."""
+    names: dict[str, set[str]] = {}
+    for s in spans:
+        names.setdefault(s.label, set()).add(s.canonical or s.text)
+    resolved: dict[tuple[str, str], str] = {}
+    for label, group in names.items():
+        for name in group:
+            longer = [n for n in group if len(n) > len(name) and label in ("PER", "ORG") and _is_part(name, n, label)]
+            resolved[label, name] = max(longer, key=len) if longer else name
+    for s in spans:
+        s.canonical = resolved[s.label, s.canonical or s.text]
+    return spans
+
+
+def _is_part(short: str, full: str, label: str) -> bool:
+    if label == "PER":
+        # a given or family name of a transliterated name, or a Chinese surname+name's tail
+        parts = full.split("·")
+        return short in parts or (len(parts) == 1 and len(short) >= 2 and full.endswith(short))
+    return len(short) >= 2 and full.endswith(short) or full.startswith(short) and len(short) >= 2
+
+
+@component("entities")
+def make_entity_recognizer(config: dict) -> EntityRecognizer:
+    section = config["entities"]
+    lexicon = load_lexicon(project_path(config["segment"]["lexicon"]))
+    if section.get("backend", "lac") != "lac":
+        raise ValueError(f"unknown entity backend {section['backend']!r} (available: lac)")
+    lac = section.get("lac", {})
+    return EntityRecognizer(lexicon, section.get("labels", ["PER", "ORG", "LOC", "PRODUCT"]),
+                            use_gazetteer=section.get("gazetteer", True), max_chars=lac.get("max_chars", 256),
+                            batch_chars=lac.get("batch_chars", 4096), threads=lac.get("threads", 1))
+
+

@@ -1,0 +1,200 @@
+"""Scoring against gold data (SPEC §5): entities, money and stances, micro-averaged over documents."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .doc import Article
+from .records import Record
+
+LABELS = ("PER", "ORG", "LOC", "PRODUCT")
+CORE = "PER+ORG+LOC"
+MONEY_TOLERANCE = 0.005
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, tp: int, fp: int, fn: int) -> None:
+        self.tp += tp
+        self.fp += fp
+        self.fn += fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"p": round(self.precision, 4), "r": round(self.recall, 4), "f1": round(self.f1, 4),
+                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+# ---- gold ----------------------------------------------------------------------------------
+def load_gold(path: str | Path) -> list[dict[str, Any]]:
+    docs = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, start=1):
+            if line.strip():
+                doc = json.loads(line)
+                if "id" not in doc or "text" not in doc:
+                    raise ValueError(f"{path}:{n}: a gold line needs 'id' and 'text'")
+                docs.append(doc)
+    return docs
+
+
+def gold_articles(gold: list[dict[str, Any]], source: str) -> list[Article]:
+    return [Article(id=str(g["id"]), source=source, text=g["text"], title=g.get("title")) for g in gold]
+
+
+@lru_cache(maxsize=65536)
+def norm(text: str) -> str:
+    """Comparable form of a string: Simplified, half-width, case-folded, trimmed."""
+    from .normalize import normalize
+
+    return normalize(text, repair_mojibake=False, remove_pinyin=False).text.casefold().strip()
+
+
+# ---- entities ------------------------------------------------------------------------------
+def _entity_sets(items: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    by_label: dict[str, set[str]] = {label: set() for label in LABELS}
+    for text, label in items:
+        if label in by_label:
+            by_label[label].add(norm(text))
+    return by_label
+
+
+def score_entities(gold: list[dict], records: list[Record]) -> dict[str, Any]:
+    strict = {k: PRF() for k in (*LABELS, CORE, "ALL")}
+    lenient = {k: PRF() for k in (*LABELS, CORE, "ALL")}
+    mention: dict[str, PRF] | None = None
+    for g, r in zip(gold, records):
+        gold_sets = _entity_sets((e["text"], e["label"]) for e in g.get("entities", []))
+        pred_sets = _entity_sets((e.text, e.label) for e in r.entities)
+        for label in LABELS:
+            gs, ps = gold_sets[label], pred_sets[label]
+            counts = (len(gs & ps), len(ps - gs), len(gs - ps))
+            loose = (sum(1 for p in ps if any(p in x or x in p for x in gs)),
+                     sum(1 for p in ps if not any(p in x or x in p for x in gs)),
+                     sum(1 for x in gs if not any(p in x or x in p for p in ps)))
+            for key in (label, "ALL") + ((CORE,) if label != "PRODUCT" else ()):
+                strict[key].add(*counts)
+                lenient[key].add(*loose)
+        gold_entities = g.get("entities", [])
+        if gold_entities and all("start" in e and "end" in e for e in gold_entities):
+            mention = mention or {k: PRF() for k in (*LABELS, "ALL")}
+            gm = {(e.get("field", "text"), e["start"], e["end"], e["label"]) for e in gold_entities}
+            pm = {(e.field, e.start, e.end, e.label) for e in r.entities}
+            for label in LABELS:
+                gl, pl = {m for m in gm if m[3] == label}, {m for m in pm if m[3] == label}
+                for key in (label, "ALL"):
+                    mention[key].add(len(gl & pl), len(pl - gl), len(gl - pl))
+    return {"strict": {k: v.as_dict() for k, v in strict.items()},
+            "lenient": {k: v.as_dict() for k, v in lenient.items()},
+            "mention": {k: v.as_dict() for k, v in mention.items()} if mention else None}
+
+
+# ---- money ---------------------------------------------------------------------------------
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= MONEY_TOLERANCE * max(abs(a), abs(b)) if a or b else True
+
+
+def money_matches(gold: dict, pred: dict) -> bool:
+    return (gold.get("kind") == pred.get("kind") and _close(gold.get("value"), pred.get("value"))
+            and _close(gold.get("value_max"), pred.get("value_max"))
+            and (gold.get("currency") is None or pred.get("currency") is None
+                 or gold.get("currency") == pred.get("currency")))
+
+
+def align_money(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
+    """Pairs (gold index, predicted index), each used once; mentions in order."""
+    used: set[int] = set()
+    pairs = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            if pi not in used and money_matches(g, p):
+                used.add(pi)
+                pairs.append((gi, pi))
+                break
+    return pairs
+
+
+def score_money(gold: list[dict], records: list[Record]) -> dict[str, Any]:
+    total, by_kind = PRF(), {"money": PRF(), "percent": PRF()}
+    qualifier_ok = qualifier_n = currency_ok = currency_n = 0
+    for g, r in zip(gold, records):
+        gm, pm = g.get("money", []), [m.model_dump() for m in r.money]
+        pairs = align_money(gm, pm)
+        total.add(len(pairs), len(pm) - len(pairs), len(gm) - len(pairs))
+        for kind, prf in by_kind.items():
+            gk = [m for m in gm if m.get("kind") == kind]
+            pk = [m for m in pm if m.get("kind") == kind]
+            n = len(align_money(gk, pk))
+            prf.add(n, len(pk) - n, len(gk) - n)
+        for gi, pi in pairs:
+            qualifier_n += 1
+            qualifier_ok += gm[gi].get("qualifier") == pm[pi].get("qualifier")
+            if gm[gi].get("currency"):
+                currency_n += 1
+                currency_ok += gm[gi]["currency"] == pm[pi].get("currency")
+    return {**total.as_dict(), "by_kind": {k: v.as_dict() for k, v in by_kind.items()},
+            "qualifier_accuracy": round(qualifier_ok / qualifier_n, 4) if qualifier_n else None,
+            "currency_accuracy": round(currency_ok / currency_n, 4) if currency_n else None}
+
+
+# ---- stances -------------------------------------------------------------------------------
+def holders_match(a: str, b: str) -> bool:
+    a, b = norm(a), norm(b)
+    return bool(a and b) and (a in b or b in a)
+
+
+def score_stances(gold: list[dict], records: list[Record]) -> dict[str, Any]:
+    pairs, holders = PRF(), PRF()
+    confusion: dict[str, Counter] = {p: Counter() for p in ("support", "oppose", "neutral")}
+    for g, r in zip(gold, records):
+        gs = {(s["holder"], s["polarity"]) for s in g.get("stances", [])}
+        ps = {(s.holder, s.polarity) for s in r.stances}
+        tp = sum(1 for p in ps if any(holders_match(p[0], x[0]) and p[1] == x[1] for x in gs))
+        found = sum(1 for x in gs if any(holders_match(p[0], x[0]) and p[1] == x[1] for p in ps))
+        pairs.add(tp, len(ps) - tp, len(gs) - found)
+        gh, ph = {h for h, _ in gs}, {h for h, _ in ps}
+        htp = sum(1 for p in ph if any(holders_match(p, x) for x in gh))
+        hfound = sum(1 for x in gh if any(holders_match(p, x) for p in ph))
+        holders.add(htp, len(ph) - htp, len(gh) - hfound)
+        for holder, polarity in gs:
+            matched = [p for p in ps if holders_match(p[0], holder)]
+            if matched and polarity in confusion:
+                best = next((p for p in matched if p[1] == polarity), matched[0])
+                confusion[polarity][best[1]] += 1
+    return {"pair": pairs.as_dict(), "holder": holders.as_dict(),
+            "confusion": {k: dict(v) for k, v in confusion.items()}}
+
+
+# ---- all together --------------------------------------------------------------------------
+def evaluate(gold_path: str | Path, extractor) -> dict[str, Any]:
+    gold = load_gold(gold_path)
+    results = list(extractor.pipe(gold_articles(gold, str(gold_path))))
+    failed = [r for r in results if not isinstance(r, Record)]
+    if failed:
+        raise RuntimeError(f"{len(failed)} gold articles failed: {failed[0].reason}")
+    return {"gold": str(gold_path), "documents": len(gold), "pipeline": extractor.info.model_dump(),
+            "entities": score_entities(gold, results), "money": score_money(gold, results),
+            "stances": score_stances(gold, results)}

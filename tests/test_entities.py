@@ -1,0 +1,102 @@
+"""Entities on real text with the real models: spans, labels, canonical names, titles."""
+import numpy as np
+import pytest
+
+from pipeline.doc import Article
+
+
+def spans_of(record, text, label=None):
+    return [e for e in record.entities if e.text == text and (label is None or e.label == label)]
+
+
+def test_seed_entities_have_exact_offsets(seed_record):
+    for e in seed_record.entities:
+        source = seed_record.title if e.field == "title" else seed_record.text
+        assert source[e.start:e.end] == e.text
+    first = spans_of(seed_record, "斯科特·贝森特", "PER")[0]
+    assert seed_record.text[first.start - 2:first.start] == "部长"  # the title stays outside the name
+    assert (first.start, first.end) == (seed_record.text.index("斯科特·贝森特"),
+                                        seed_record.text.index("斯科特·贝森特") + 7)
+
+
+def test_seed_canonical_names(seed_record):
+    assert {e.canonical for e in spans_of(seed_record, "贝森特", "PER")} == {"斯科特·贝森特"}
+    assert {e.canonical for e in spans_of(seed_record, "卢特尼克", "PER")} == {"霍华德·卢特尼克"}
+
+
+def test_seed_products_orgs_and_governments(seed_record):
+    found = {(e.text, e.label) for e in seed_record.entities}
+    for expected in [("H20", "PRODUCT"), ("MI308", "PRODUCT"), ("H100", "PRODUCT"), ("英伟达", "ORG"),
+                     ("台积电", "ORG"), ("美国政府", "ORG"), ("特朗普政府", "ORG"), ("美国商务部", "ORG"),
+                     ("马来西亚", "LOC")]:
+        assert expected in found
+    for wrong in [("华", "LOC"), ("中美", "LOC")]:
+        assert wrong not in found
+
+
+def test_a_name_may_cut_through_a_jieba_word(extractor):
+    from pipeline.config import project_path
+    from pipeline.segment import words
+
+    record = extractor("研究员李俊慧说，解决问题需要时间。")
+    [name] = spans_of(record, "李俊慧", "PER")
+    bounds = set(words(record.text, project_path("corpus/lexicon")))
+    assert name.end not in bounds  # jieba reads 李俊/慧说; the entity ends inside a word
+
+
+def test_anonymised_names_keep_their_mou(extractor):
+    record = extractor("同时，符某利用职务便利，与李某某共同作案。")
+    assert {e.text for e in record.entities if e.label == "PER"} == {"符某", "李某某"}
+
+
+def test_titles_are_analysed_with_their_own_offsets(extractor):
+    record = extractor("7月15日，该公司表示将恢复供货。", title="英伟达获准向中国出售H20芯片")
+    in_title = [e for e in record.entities if e.field == "title"]
+    assert {(e.text, e.label) for e in in_title} >= {("英伟达", "ORG"), ("中国", "LOC"), ("H20", "PRODUCT")}
+    for e in in_title:
+        assert record.title[e.start:e.end] == e.text
+
+
+def test_latin_names_respect_word_boundaries(extractor):
+    record = extractor("AMDX不是AMD，BISON也不是BIS。")
+    assert [e.text for e in record.entities if e.label == "ORG"] == ["AMD", "BIS"]
+
+
+def test_lac_padded_batches_tag_like_single_sentences(extractor):
+    tagger = extractor.components[-1][1].tagger
+    sentences = ["美国商务部长霍华德·卢特尼克称，中国完全有能力制造自己的芯片。", "黄仁勋访问北京。",
+                 "台积电与英特尔等企业联名反对过度限制中国，称此举将加速全球半导体产业链去美国化。"]
+    one_by_one = [tagger.tag([s])[0] for s in sentences]
+    assert tagger.tag(sentences) == one_by_one
+
+
+def test_viterbi_matches_brute_force():
+    from itertools import product
+
+    from pipeline.entities.lac import viterbi
+
+    rng = np.random.default_rng(0)
+    emissions = rng.normal(size=(2, 4, 3)).astype(np.float32)
+    transitions = rng.normal(size=(3, 3)).astype(np.float32)
+    lengths = np.array([4, 2])
+    tags = viterbi(emissions, lengths, transitions)
+    for b, n in enumerate(lengths):
+        def score(path):
+            return sum(emissions[b, t, path[t]] for t in range(n)) + sum(
+                transitions[path[t - 1], path[t]] for t in range(1, n))
+        best = max(product(range(3), repeat=int(n)), key=score)
+        assert tuple(tags[b, :n]) == best
+
+
+def test_broken_article_becomes_an_error_not_a_crash(extractor, monkeypatch):
+    name, component = extractor.components[-1]
+
+    def explode(docs):
+        if any("炸" in d.text for d in docs):
+            raise RuntimeError("boom")
+        component(docs)
+
+    monkeypatch.setattr(extractor, "components", extractor.components[:-1] + [(name, explode)])
+    results = extractor.process_batch([Article("ok", "-", "英伟达表示。"), Article("bad", "-", "炸了。")])
+    assert results[0].id == "ok"
+    assert results[1].id == "bad" and "boom" in results[1].reason
