@@ -15,16 +15,12 @@ from ..config import project_path
 from ..doc import Doc, Span
 from ..lexicon import Lexicon, load_lexicon
 from ..registry import component
+from . import rules
 from .gazetteer import Gazetteer
 from .lac import LacTagger
 
 TAGGER_LABELS = {"PER": "PER", "LOC": "LOC", "ORG": "ORG"}
 _MODEL_CODE = re.compile(r"^(?=[^\d]*\d)[A-Za-z]{1,6}[- ]?\d{1,5}[A-Za-z]{0,4}$")
-_GOVERNMENT = ("政府", "当局")
-# 中美, 中欧, 美日韩: abbreviations of several countries, not a place; LAC also reads 中美科技 as an ORG
-_COUNTRY_PAIR = re.compile(r"^[中美日韩俄欧英法德印朝越澳加][中美日韩俄欧英法德印朝越澳加]+")
-_ORG_SUFFIX = re.compile(r"(公司|集团|银行|协会|委员会|组织|中心|大学|学院|学校|医院|研究院|研究所|联盟|基金会"
-                         r"|[局部厅委会院所社台报网处署办行店厂])$")
 _TRIM = " \t\n·•.,，、:：;；\"'“”‘’()（）[]【】《》<>"
 
 
@@ -42,12 +38,14 @@ def split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[in
 
 
 class EntityRecognizer:
-    def __init__(self, lexicon: Lexicon, labels: list[str], use_gazetteer: bool = True,
-                 max_chars: int = 256, batch_chars: int = 4096, threads: int = 1):
+    def __init__(self, lexicon: Lexicon, labels: list[str], use_gazetteer: bool = True, use_rules: bool = True,
+                 min_score: float = 0.0, max_chars: int = 256, batch_chars: int = 4096, threads: int = 1):
         self.lexicon = lexicon
         self.gazetteer = Gazetteer(lexicon)
         self.labels = set(labels)
         self.use_gazetteer = use_gazetteer
+        self.use_rules = use_rules
+        self.min_score = min_score
         self.max_chars = max_chars
         self.tagger = LacTagger(batch_chars=batch_chars, threads=threads)
         self.version = self.tagger.version
@@ -71,7 +69,9 @@ class EntityRecognizer:
             if self.use_gazetteer:
                 found = merge(found, [g for name, text in doc.fields()
                                       for g in self.gazetteer.match(text, doc.tokens[name], name)])
-            found = [s for s in (self._tidy(doc, s) for s in found) if s is not None]
+            if self.use_rules:
+                found = [s for s in (rules.apply(s, doc.field_text(s.field), self.lexicon) for s in found) if s]
+                found = rules.join_adjacent_locations(found, doc.field_text)
             doc.entities = [s for s in canonicalize(found) if s.label in self.labels]
 
     def _from_tagger(self, name: str, piece: str, offset: int, start: int, end: int, tag: str,
@@ -82,7 +82,7 @@ class EntityRecognizer:
             return None
         start += surface.index(stripped)
         end = start + len(stripped)
-        entry = self.lexicon.lookup(stripped)
+        entry = self.lexicon.lookup(stripped) if self.use_gazetteer else None
         if entry is not None:
             label, canonical = entry.label, entry.canonical
         elif tag in TAGGER_LABELS:
@@ -91,48 +91,9 @@ class EntityRecognizer:
             label, canonical = "PRODUCT", None
         else:
             return None
+        if entry is None and score < self.min_score:
+            return None
         return Span(name, offset + start, offset + end, label, stripped, canonical, round(score, 4), "lac")
-
-    def _tidy(self, doc: Doc, span: Span) -> Span | None:
-        """Cut titles off names, make "X政府" one ORG, drop what is no name (华, 中美, 美国化)."""
-        text = doc.field_text(span.field)
-        if span.source != "gazetteer":
-            if len(span.text) == 1 and span.label in ("LOC", "ORG"):
-                return None
-            pair = _COUNTRY_PAIR.match(span.text)
-            if pair and (span.label == "LOC" and pair.end() == len(span.text)
-                         or span.label == "ORG" and not _ORG_SUFFIX.search(span.text)):
-                return None
-            if span.label == "LOC" and span.text.endswith("化"):
-                stem = self.lexicon.lookup(span.text[:-1])
-                if stem is not None and stem.label == "LOC":
-                    return _replace(span, span.start, span.end - 1, text)
-        if span.label == "PER" and text.startswith("某", span.end):  # anonymised: 杨某, 李某某
-            grown = 2 if text.startswith("某某", span.end) else 1
-            return _replace(span, span.start, span.end + grown, text)
-        if span.label == "PER" and span.source != "gazetteer":
-            for title in self.lexicon.titles:
-                if span.text.startswith(title) and len(span.text) > len(title) + 1:
-                    cut = len(title)
-                    return _replace(span, span.start + cut, span.end, text)
-                if span.text.endswith(title) and len(span.text) > len(title) + 1:
-                    return _replace(span, span.start, span.end - len(title), text)
-        if span.label == "ORG" and span.source != "gazetteer":
-            for title in self.lexicon.titles:
-                if span.text.endswith(title) and len(span.text) > len(title) + 1:
-                    return _replace(span, span.start, span.end - len(title), text)
-        if span.label in ("LOC", "PER"):
-            for word in _GOVERNMENT:
-                if text.startswith(word, span.end):
-                    grown = _replace(span, span.start, span.end + len(word), text)
-                    grown.label, grown.canonical = "ORG", None
-                    return grown
-        return span
-
-
-def _replace(span: Span, start: int, end: int, text: str) -> Span:
-    return Span(span.field, start, end, span.label, text[start:end], None, span.score, span.source)
-
 
 def merge(tagged: list[Span], listed: list[Span]) -> list[Span]:
     """Lexicon spans over tagger spans; a tagger ORG/LOC that contains a lexicon name keeps it.
@@ -186,7 +147,9 @@ def make_entity_recognizer(config: dict) -> EntityRecognizer:
         raise ValueError(f"unknown entity backend {section['backend']!r} (available: lac)")
     lac = section.get("lac", {})
     return EntityRecognizer(lexicon, section.get("labels", ["PER", "ORG", "LOC", "PRODUCT"]),
-                            use_gazetteer=section.get("gazetteer", True), max_chars=lac.get("max_chars", 256),
+                            use_gazetteer=section.get("gazetteer", True), use_rules=section.get("rules", True),
+                            min_score=section.get("min_score", 0.0),
+                            max_chars=lac.get("max_chars", 256),
                             batch_chars=lac.get("batch_chars", 4096), threads=lac.get("threads", 1))
 
 

@@ -1,0 +1,86 @@
+"""Assemble corpus/gold/dev.jsonl from the annotated parts and check every annotation against its text.
+
+Annotators (see ../shared/gold/GUIDE.md) write one file per batch of candidates, keyed by id; this
+script joins them to the candidates' title and text, applies the conventions the guide leaves open
+(vague amounts such as 数万元 are `over`), and refuses anything that does not occur in its article.
+
+    python corpus/scripts/build_dev_gold.py corpus/gold/dev.candidates.jsonl PART.jsonl... --out corpus/gold/dev.jsonl
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+LABELS = {"PER", "ORG", "LOC", "PRODUCT"}
+CURRENCIES = {"CNY", "USD", "EUR", "JPY", "HKD", "GBP", "TWD", "KRW", None}
+QUALIFIERS = {"approx", "over", "under", None}
+POLARITIES = {"support", "oppose", "neutral"}
+VAGUE = re.compile(r"^(数|几|上|成)[十百千万亿]")
+
+
+def problems(doc: dict) -> list[str]:
+    found = []
+    full = (doc.get("title") or "") + "\n" + doc["text"]
+    seen = set()
+    for e in doc["entities"]:
+        if e["label"] not in LABELS:
+            found.append(f"entity label {e['label']!r}")
+        if e["text"] not in full:
+            found.append(f"entity not in text: {e['text']!r}")
+        if (e["text"], e["label"]) in seen:
+            found.append(f"entity listed twice: {e['text']!r}")
+        seen.add((e["text"], e["label"]))
+    for m in doc["money"]:
+        if m["text"] not in full:
+            found.append(f"money not in text: {m['text']!r}")
+        if m["kind"] not in ("money", "percent") or m["currency"] not in CURRENCIES \
+                or m["qualifier"] not in QUALIFIERS or not isinstance(m["value"], (int, float)):
+            found.append(f"money fields: {m}")
+    for s in doc["stances"]:
+        if s["polarity"] not in POLARITIES:
+            found.append(f"polarity {s['polarity']!r}")
+        if s["evidence"] not in full:
+            found.append(f"evidence not in text: {s['evidence']!r}")
+        if not s["holder"] or not s["target"]:
+            found.append(f"stance without holder or target: {s}")
+    return found
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("candidates")
+    ap.add_argument("parts", nargs="+")
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    texts = {}
+    for line in open(args.candidates, encoding="utf-8"):
+        row = json.loads(line)
+        texts[row["id"]] = row
+    docs, bad = [], 0
+    for part in args.parts:
+        for line in open(part, encoding="utf-8"):
+            ann = json.loads(line)
+            src = texts[ann["id"]]
+            for m in ann["money"]:
+                if VAGUE.match(m["text"]) and m["qualifier"] is None:
+                    m["qualifier"] = "over"
+            doc = {"id": src["id"], "title": src["title"], "text": src["text"], "entities": ann["entities"],
+                   "money": ann["money"], "stances": ann["stances"]}
+            for problem in problems(doc):
+                print(f"{doc['id']}: {problem}", file=sys.stderr)
+                bad += 1
+            docs.append(doc)
+    if bad:
+        sys.exit(f"{bad} problems; nothing written")
+    docs.sort(key=lambda d: d["id"])
+    with open(args.out, "w", encoding="utf-8") as f:
+        for doc in docs:
+            f.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    print(f"{len(docs)} documents, {sum(len(d['entities']) for d in docs)} entities, "
+          f"{sum(len(d['money']) for d in docs)} money, {sum(len(d['stances']) for d in docs)} stances -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()

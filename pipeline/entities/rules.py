@@ -1,0 +1,131 @@
+"""Small rules over the tagger's spans, each mending one systematic gap between LAC and SPEC §3.
+
+A rule takes a span and the field's text and returns the span (changed or not) or None to drop it.
+Lexicon matches are curated and pass untouched, except through the rules marked `all_sources`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..doc import Span
+from ..lexicon import Lexicon
+
+# 中美, 中欧, 美日韩: abbreviations of several countries, not a place; LAC also reads 中美科技 as an ORG
+_COUNTRY_PAIR = re.compile(r"^[中美日韩俄欧英法德印朝越澳加][中美日韩俄欧英法德印朝越澳加]+")
+_ORG_SUFFIX = re.compile(r"(公司|集团|银行|协会|委员会|组织|中心|大学|学院|学校|中学|小学|医院|研究院|研究所|联盟|基金会"
+                         r"|派出所|公安局|分局|法院|检察院|政府|管理局|[局部厅委会院所社台报网处署办行店厂])$")
+# a place name whose tail says it is an institution: 采荷派出所, 嘉祥县人民法院
+_INSTITUTION = re.compile(r"(派出所|公安局|公安分局|法院|检察院|医院|大学|学院|中学|小学|公司|银行|委员会|研究院|管理局|政府)$")
+_MEDIA = ("新闻网", "日报", "晚报", "早报", "时报", "电视台", "广播电视台", "融媒体中心")
+_GOVERNMENT = ("政府", "当局")
+_HONORIFIC = ("先生", "女士", "小姐")
+
+Rule = Callable[[Span, str, Lexicon], "Span | None"]
+
+
+def reshape(span: Span, start: int, end: int, text: str, label: str | None = None) -> Span:
+    return Span(span.field, start, end, label or span.label, text[start:end], None, span.score, span.source)
+
+
+def single_characters(span: Span, text: str, lexicon: Lexicon) -> Span | None:
+    """华, 京: abbreviations, not names; a lone surname is kept only with 先生/女士/小姐 (韩先生)."""
+    if len(span.text) != 1:
+        return span
+    if span.label == "PER":
+        for word in _HONORIFIC:
+            if text.startswith(word, span.end):
+                return reshape(span, span.start, span.end + len(word), text)
+    return None if span.label in ("PER", "LOC", "ORG") else span
+
+
+def country_pairs(span: Span, text: str, lexicon: Lexicon) -> Span | None:
+    pair = _COUNTRY_PAIR.match(span.text)
+    if pair and (span.label == "LOC" and pair.end() == len(span.text)
+                 or span.label == "ORG" and not _ORG_SUFFIX.search(span.text)):
+        return None
+    return span
+
+
+def location_suffixes(span: Span, text: str, lexicon: Lexicon) -> Span | None:
+    """去美国化 → 美国; 台湾地区 → 台湾; 采荷派出所 is an ORG, not a LOC."""
+    if span.label != "LOC":
+        return span
+    if span.text.endswith("化"):
+        stem = lexicon.lookup(span.text[:-1])
+        if stem is not None and stem.label == "LOC":
+            return reshape(span, span.start, span.end - 1, text)
+    if span.text.endswith("地区") and len(span.text) >= 4:
+        return reshape(span, span.start, span.end - 2, text)
+    if _INSTITUTION.search(span.text):
+        return reshape(span, span.start, span.end, text, "ORG")
+    return span
+
+
+def anonymised(span: Span, text: str, lexicon: Lexicon) -> Span | None:
+    """杨某, 李某某: the 某 belongs to the name."""
+    if span.label == "PER" and text.startswith("某", span.end):
+        return reshape(span, span.start, span.end + (2 if text.startswith("某某", span.end) else 1), text)
+    return span
+
+
+def titles(span: Span, text: str, lexicon: Lexicon) -> Span | None:
+    """部长斯科特·贝森特 → 斯科特·贝森特; 美国财政部部长 → 美国财政部 (a title is not part of a name)."""
+    if span.label not in ("PER", "ORG"):
+        return span
+    for title in lexicon.titles:
+        if len(span.text) <= len(title) + 1:
+            continue
+        if span.label == "PER" and span.text.startswith(title):
+            return reshape(span, span.start + len(title), span.end, text)
+        if span.text.endswith(title):
+            return reshape(span, span.start, span.end - len(title), text)
+    return span
+
+
+def government(span: Span, text: str, lexicon: Lexicon) -> Span | None:
+    """美国政府, 特朗普政府: a place or person followed by 政府 is one ORG."""
+    if span.label in ("LOC", "PER"):
+        for word in _GOVERNMENT:
+            if text.startswith(word, span.end):
+                return reshape(span, span.start, span.end + len(word), text, "ORG")
+    return span
+
+
+def media(span: Span, text: str, lexicon: Lexicon) -> Span | None:
+    """靖江新闻网, 安庆晚报: a place followed by a media word is one ORG."""
+    if span.label == "LOC":
+        for word in _MEDIA:
+            if text.startswith(word, span.end):
+                return reshape(span, span.start, span.end + len(word), text, "ORG")
+    return span
+
+
+TAGGER_RULES: list[Rule] = [anonymised, single_characters, country_pairs, location_suffixes, titles]
+ALL_SOURCES_RULES: list[Rule] = [government, media]
+
+
+def apply(span: Span, text: str, lexicon: Lexicon) -> Span | None:
+    rules = ALL_SOURCES_RULES if span.source == "gazetteer" else TAGGER_RULES + ALL_SOURCES_RULES
+    for rule in rules:
+        span = rule(span, text, lexicon)
+        if span is None:
+            return None
+    return span
+
+
+def join_adjacent_locations(spans: list[Span], text_of: Callable[[str], str]) -> list[Span]:
+    """山西省 长治市 武乡县 written together are one LOC (SPEC: contiguous administrative names)."""
+    out: list[Span] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.label == span.label == "LOC" and prev.field == span.field
+                and prev.end == span.start):
+            text = text_of(span.field)
+            joined = reshape(prev, prev.start, span.end, text)
+            joined.score = min(s for s in (prev.score, span.score) if s is not None) if prev.score else span.score
+            joined.source = "rule"
+            out[-1] = joined
+        else:
+            out.append(span)
+    return out
