@@ -59,6 +59,40 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
     return docs
 
 
+CURRENCIES = {"CNY", "USD", "EUR", "JPY", "HKD", "GBP", "TWD", "KRW", None}
+QUALIFIERS = {"approx", "over", "under", None}
+POLARITIES = {"support", "oppose", "neutral"}
+
+
+def check_gold(doc: dict[str, Any]) -> list[str]:
+    """What is wrong with one gold document: unknown labels or fields, strings not in its text."""
+    found = []
+    full = (doc.get("title") or "") + "\n" + doc["text"]
+    seen = set()
+    for e in doc.get("entities", []):
+        if e["label"] not in LABELS:
+            found.append(f"entity label {e['label']!r}")
+        if e["text"] not in full:
+            found.append(f"entity not in text: {e['text']!r}")
+        if (e["text"], e["label"]) in seen:
+            found.append(f"entity listed twice: {e['text']!r}")
+        seen.add((e["text"], e["label"]))
+    for m in doc.get("money", []):
+        if m["text"] not in full:
+            found.append(f"money not in text: {m['text']!r}")
+        if m["kind"] not in ("money", "percent") or m["currency"] not in CURRENCIES \
+                or m["qualifier"] not in QUALIFIERS or not isinstance(m["value"], (int, float)):
+            found.append(f"money fields: {m}")
+    for s in doc.get("stances", []):
+        if s["polarity"] not in POLARITIES:
+            found.append(f"polarity {s['polarity']!r}")
+        if s["evidence"] not in full:
+            found.append(f"evidence not in text: {s['evidence']!r}")
+        if not s["holder"] or not s["target"]:
+            found.append(f"stance without holder or target: {s}")
+    return found
+
+
 def gold_articles(gold: list[dict[str, Any]], source: str) -> list[Article]:
     return [Article(id=str(g["id"]), source=source, text=g["text"], title=g.get("title")) for g in gold]
 

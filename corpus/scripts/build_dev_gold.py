@@ -13,39 +13,9 @@ import json
 import re
 import sys
 
-LABELS = {"PER", "ORG", "LOC", "PRODUCT"}
-CURRENCIES = {"CNY", "USD", "EUR", "JPY", "HKD", "GBP", "TWD", "KRW", None}
-QUALIFIERS = {"approx", "over", "under", None}
-POLARITIES = {"support", "oppose", "neutral"}
+from pipeline.evaluate import check_gold
+
 VAGUE = re.compile(r"^(数|几|上|成)[十百千万亿]")
-
-
-def problems(doc: dict) -> list[str]:
-    found = []
-    full = (doc.get("title") or "") + "\n" + doc["text"]
-    seen = set()
-    for e in doc["entities"]:
-        if e["label"] not in LABELS:
-            found.append(f"entity label {e['label']!r}")
-        if e["text"] not in full:
-            found.append(f"entity not in text: {e['text']!r}")
-        if (e["text"], e["label"]) in seen:
-            found.append(f"entity listed twice: {e['text']!r}")
-        seen.add((e["text"], e["label"]))
-    for m in doc["money"]:
-        if m["text"] not in full:
-            found.append(f"money not in text: {m['text']!r}")
-        if m["kind"] not in ("money", "percent") or m["currency"] not in CURRENCIES \
-                or m["qualifier"] not in QUALIFIERS or not isinstance(m["value"], (int, float)):
-            found.append(f"money fields: {m}")
-    for s in doc["stances"]:
-        if s["polarity"] not in POLARITIES:
-            found.append(f"polarity {s['polarity']!r}")
-        if s["evidence"] not in full:
-            found.append(f"evidence not in text: {s['evidence']!r}")
-        if not s["holder"] or not s["target"]:
-            found.append(f"stance without holder or target: {s}")
-    return found
 
 
 def main() -> None:
@@ -68,7 +38,7 @@ def main() -> None:
                     m["qualifier"] = "over"
             doc = {"id": src["id"], "title": src["title"], "text": src["text"], "entities": ann["entities"],
                    "money": ann["money"], "stances": ann["stances"]}
-            for problem in problems(doc):
+            for problem in check_gold(doc):
                 print(f"{doc['id']}: {problem}", file=sys.stderr)
                 bad += 1
             docs.append(doc)
