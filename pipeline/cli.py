@@ -93,24 +93,29 @@ def _prf_table(title: str, rows: dict, first: str = "label") -> Table:
 def _print_report(report: dict) -> None:
     out.print(f"[bold]{report['gold']}[/bold]: {report['documents']} documents, "
               f"pipeline {report['pipeline']['version']} {report['pipeline']['models']}")
-    ents = report["entities"]
-    out.print(_prf_table("Entities, document level, strict", ents["strict"]))
-    out.print(_prf_table("Entities, document level, lenient", ents["lenient"]))
-    if ents["mention"]:
-        out.print(_prf_table("Entities, mention level (exact offsets)", ents["mention"]))
-    money = report["money"]
-    out.print(_prf_table("Money and percentages", {"all": money, **money["by_kind"]}, "kind"))
-    out.print(f"qualifier accuracy {money['qualifier_accuracy']}, currency accuracy {money['currency_accuracy']}")
-    st = report["stances"]
-    out.print(_prf_table("Stances", {"(holder, polarity)": st["pair"], "holder only": st["holder"]}, "match"))
-    conf = Table(title="Polarity over matched holders (rows: gold, columns: predicted)", title_justify="left")
-    polarities = ("support", "oppose", "neutral")
-    conf.add_column("gold")
-    for p in polarities:
-        conf.add_column(p, justify="right")
-    for g in polarities:
-        conf.add_row(g, *(str(st["confusion"][g].get(p, 0)) for p in polarities))
-    out.print(conf)
+    ents, money, st = report["entities"], report["money"], report["stances"]
+    if ents:
+        out.print(_prf_table("Entities, document level, strict", ents["strict"]))
+        out.print(_prf_table("Entities, document level, lenient", ents["lenient"]))
+        if ents["mention"]:
+            out.print(_prf_table("Entities, mention level (exact offsets)", ents["mention"]))
+    if money:
+        out.print(_prf_table("Money and percentages", {"all": money, **money["by_kind"]}, "kind"))
+        out.print(f"qualifier accuracy {money['qualifier_accuracy']}, currency accuracy {money['currency_accuracy']}"
+                  " (over matched figures)")
+    if st:
+        out.print(_prf_table("Stances", {"(holder, polarity)": st["pair"], "holder only": st["holder"]}, "match"))
+        conf = Table(title="Polarity over matched holders (rows: gold, columns: predicted)", title_justify="left")
+        polarities = ("support", "oppose", "neutral")
+        conf.add_column("gold")
+        for p in polarities:
+            conf.add_column(p, justify="right")
+        for g in polarities:
+            conf.add_row(g, *(str(st["confusion"][g].get(p, 0)) for p in polarities))
+        out.print(conf)
+    missing = [name for name, part in (("entities", ents), ("money", money), ("stances", st)) if not part]
+    if missing:
+        out.print(f"not annotated in this gold file: {', '.join(missing)}")
 
 
 @main.command()

@@ -21,6 +21,7 @@ from .registry import create
 from . import normalize as _normalize  # noqa: F401,E402
 from . import segment as _segment  # noqa: F401,E402
 from . import entities as _entities  # noqa: F401,E402
+from . import money as _money  # noqa: F401,E402
 
 
 class Extractor:

@@ -13,7 +13,7 @@ from .doc import Doc
 from .lexicon import load_lexicon
 from .registry import component
 
-_SENTENCE_END = re.compile(r"[。！？!?；;]+[”’\"」』）)]*|\n+")
+_SENTENCE_END = re.compile(r"[。！？!?]+[”’\"」』）)]*|\n+")
 _LEXICON_FREQ = 50_000  # high enough that jieba keeps a lexicon name whole
 
 
@@ -41,7 +41,7 @@ def words(text: str, lexicon_dir: Path, hmm: bool = True) -> array:
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans: cut after 。！？; (with closing quotes) and at line breaks; blanks trimmed."""
+    """Sentence spans: cut after 。！？ (with closing quotes) and at line breaks; blanks trimmed."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
         _add_trimmed(text, start, m.end(), spans)
