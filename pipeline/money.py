@@ -185,6 +185,8 @@ FIGURE = re.compile(
     rf"|(?<=块)[一二三四五六七八九](?![\u4e00-\u9fff]))?"
     rf"|(?P<mao>毛钱|角钱|毛|角)|(?P<k>[kK](?![A-Za-z]))|(?P<cheng>成)|))"
     rf"(?P<qa>{_QA})?")
+_CURRENCY_SOON = re.compile(rf"(?:以上|以下|余|多)?(?:不满|不足|不到|至|到|-|～|~|或)\s?(?:{NUMBER})[十百千万亿]*(?P<cur>{_CUR})")
+_CURRENCY_BEFORE = re.compile(r"人民币|新台币|港币|港元|美元|欧元|英镑|日元")
 _WORD_BEFORE = re.compile(r"[A-Za-z0-9_./]")
 _NOT_CURRENCY_AFTER = {"元": "旦宵素首件老帅朝代器音曲年", "块": "石头砖板地肉糖钢木玻骨田区块"}
 _CHENG_AFTER = "为了功立就本员交绩果型熟长都市人语品年"
@@ -218,10 +220,8 @@ def _clause_before(text: str, pos: int) -> str:
 
 
 def _money_context(text: str, start: int, end: int) -> bool:
-    """A bare 万/亿 number is money when its clause speaks of money and no counting word follows it."""
+    """A bare 万/亿 number is money when its clause speaks of money (no counting word follows it)."""
     after = text[end:end + 4]
-    if COUNTERS.match(after):
-        return False
     if any(after.lstrip("的").startswith(m) for m in MONEY_METRICS):
         return True
     return any(w in _clause_before(text, start) for w in MONEY_WORDS)
@@ -325,7 +325,15 @@ def _figure(m: re.Match[str], text: str, default_currency: str) -> Figure | None
         value, value_max = value * 1000, value_max * 1000 if value_max is not None else None
     elif currency is None:
         magnitude = re.search(r"[万亿]", g["num"] + (g["num2"] or "") + g["units"])
-        if not magnitude or not _money_context(text, start, end):
+        if not magnitude or COUNTERS.match(text[end:end + 4]):
+            return None
+        soon = _CURRENCY_SOON.match(text, end)               # 2万以上不满40万元: the next figure's currency
+        named = _CURRENCY_BEFORE.search(_clause_before(text, start))  # 人民币共计109.75万
+        if soon:
+            currency = CURRENCIES[soon.group("cur")]
+        elif named:
+            currency = PREFIX_CURRENCIES.get(named.group(0)) or CURRENCIES[named.group(0)]
+        elif not _money_context(text, start, end):
             return None
     return Figure(text[start:end], start, end, "money", value, value_max, currency, qualifier)
 

@@ -123,6 +123,7 @@ def one(text):
     ("男子举债数千万", ("money", 10 ** 7, None, None, "over")),
     ("预计信托收入影响约117亿", ("money", 117 * E8, None, None, "approx")),
     ("管理岗薪酬最高，平均达到23k", ("money", 23000, None, None, None)),
+    ("郑某等人给予的人民币共计109.75万，以", ("money", 1097500, None, "CNY", None)),
 ])
 def test_forms(text, expected):
     kind, value, value_max, currency, qualifier = expected
@@ -148,6 +149,16 @@ def test_values_are_exact():
 ])
 def test_not_money(text):
     assert find_figures(text) == []
+
+
+def test_a_bare_bound_takes_the_currency_of_the_next_figure():
+    figures = find_figures("一类地区以2万以上不满40万元")
+    assert [(f.value, f.currency, f.qualifier) for f in figures] == [(20000, "CNY", "over"), (400000, "CNY", "under")]
+
+
+def test_a_currency_elsewhere_in_the_clause_does_not_make_counts_money():
+    assert find_figures("人民币升值使出口企业3万家受影响") == []
+    assert find_figures("美元汇率上涨，投资者损失约5亿")[0].currency is None  # another clause
 
 
 def test_a_taiwan_article_prices_bare_yuan_in_twd():
