@@ -43,7 +43,7 @@ bench: $(VENV)/.installed-data
 
 ## money and percentages: ours against jionlp's extract_money on the gold files
 bench-money: $(VENV)/.installed-bench
-	$(BIN)/python corpus/scripts/compare_money.py corpus/gold/dev.jsonl ../shared/gold/seed.gold.jsonl
+	$(BIN)/python corpus/scripts/compare_money.py corpus/gold/dev.jsonl corpus/gold/money_heldout.jsonl ../shared/gold/seed.gold.jsonl
 
 ## rebuild corpus/samples, the dev-gold candidates and the character table from their sources
 samples: $(VENV)/.installed-data

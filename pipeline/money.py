@@ -106,6 +106,8 @@ class Amount:
 
 def parse_amount(s: str) -> Amount:
     """A number, a vague number (数万, 几十万, 上百, 十几) or an adjacent-digit range (两三万, 十六七万)."""
+    if s == "几":                                              # 几元钱 → 1, over
+        return Amount(Decimal(1), None, "over")
     for prefix in VAGUE_PREFIXES:
         if s.startswith(prefix) and len(s) > len(prefix) and all(c in UNITS for c in s[len(prefix):]):
             scale = 1
@@ -118,7 +120,7 @@ def parse_amount(s: str) -> Amount:
         for c in m.group(2):
             scale *= UNITS[c]
         return Amount(Decimal(scale), None, "over")
-    m = re.fullmatch(r"(.*?)([一二两三四五六七八九])([一二三四五六七八九])([" + "".join(UNITS) + "]*)", s)
+    m = re.fullmatch(r"(.*?)([一二两三四五六七八九])([一二两三四五六七八九])([" + "".join(UNITS) + "]*)", s)
     if m and DIGITS[m.group(3)] == DIGITS[m.group(2)] + 1 and (m.group(1) or m.group(4)):
         head, low, high, units = m.groups()                   # 十六七万, 两三万, 三四百
         return Amount(parse_number(head + low + units), parse_number(head + high + units))
@@ -154,7 +156,8 @@ MONEY_WORDS = ("损失", "亏损", "营收", "收入", "利润", "盈利", "赚"
                "投资", "募资", "估值", "市值", "成交额", "交易额", "销售额", "营业额", "资产", "负债", "债务", "举债",
                "欠款", "借款", "贷款", "转账", "汇款", "付款", "支付", "付", "骗", "诈骗", "贪污", "受贿", "挪用",
                "花费", "花了", "耗资", "斥资", "价值", "售价", "价格", "资金", "工资", "薪", "奖金", "租金", "房租",
-               "预算", "补贴", "拨款", "捐款", "捐赠", "收费", "费用", "成本", "公款", "赃款", "现金", "存款")
+               "预算", "补贴", "拨款", "捐款", "捐赠", "收费", "费用", "成本", "公款", "赃款", "现金", "存款", "借",
+               "欠", "贷", "还款", "坑", "赌资", "利息", "本金", "红包", "彩礼", "挣")
 # after a bare number these words say it counts something other than money
 COUNTERS = re.compile(r"^(?:余|多)?(?:人|名|位|个|家|间|座|件|次|辆|台|套|户|吨|公斤|千克|克|斤|平方|亩|公里|千米|米|条|只|头|"
                       r"项|起|张|本|部|所|场|篇|份|股|手|倍|年|月|日|天|小时|分钟|秒|岁|度|级|分|票|字|页|层|楼|号|届|期|批|"
@@ -167,7 +170,7 @@ CLAUSE_END = re.compile(r"[，,；;。！？!?\n：:]")
 
 _NUM = r"\d+(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN = "[" + _CN_CHARS + "]"
-NUMBER = (r"(?:(?:好几|数|几|上|成)[十百千万亿]+|[十拾]几[万亿]*|(?<=近)[万亿]"
+NUMBER = (r"(?:(?:好几|数|几|上|成)[十百千万亿]+|[十拾]几[万亿]*|(?<=近)[万亿]|几(?=元|块)"
           r"|(?:" + _NUM + r")(?:[十百千万亿]+(?:\d(?![\d.十百千万亿]))?)?"
           r"|" + _CN + r"*[一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟〇零]" + _CN + r"*)")
 _SEP = r"(?:至|到|-|–|—|~|～|－)"
@@ -187,6 +190,9 @@ FIGURE = re.compile(
     rf"(?P<qa>{_QA})?")
 _CURRENCY_SOON = re.compile(rf"(?:以上|以下|余|多)?(?:不满|不足|不到|至|到|-|～|~|或)\s?(?:{NUMBER})[十百千万亿]*(?P<cur>{_CUR})")
 _CURRENCY_BEFORE = re.compile(r"人民币|新台币|港币|港元|美元|欧元|英镑|日元")
+_WORD_CURRENCIES = {"人民币", "新台币", "港币", "港元", "美元", "欧元"}
+_PAID = re.compile(r"(?:花了|花费|花掉|另收|收费|收取|交了|付了|赔了|罚了|赚了|挣了|亏了|费用(?:大概|大约)?在?)"
+                   r"(?:约|大概|大约|好)?$")
 _WORD_BEFORE = re.compile(r"[A-Za-z0-9_./]")
 _NOT_CURRENCY_AFTER = {"元": "旦宵素首件老帅朝代器音曲年", "块": "石头砖板地肉糖钢木玻骨田区块"}
 _CHENG_AFTER = "为了功立就本员交绩果型熟长都市人语品年"
@@ -323,10 +329,17 @@ def _figure(m: re.Match[str], text: str, default_currency: str) -> Figure | None
         if units != 1 or not _sentence_says_salary(text, start):
             return None
         value, value_max = value * 1000, value_max * 1000 if value_max is not None else None
-    elif currency is None:
+    elif currency is None or g["pcur"] in _WORD_CURRENCIES:
         magnitude = re.search(r"[万亿]", g["num"] + (g["num2"] or "") + g["units"])
-        if not magnitude or COUNTERS.match(text[end:end + 4]):
+        if g["pcur"] in _WORD_CURRENCIES:                      # 人民币500 yes, 美元一张 no
+            return fig_or_none(magnitude or re.search(r"\d", g["num"]), text, start, end, value, value_max,
+                               currency, qualifier)
+        if COUNTERS.match(text[end:end + 4]):
             return None
+        if not magnitude:                                       # 花了一千多, 另收300: a paying verb right before
+            if not _PAID.search(text, max(0, start - 6), start):
+                return None
+            return Figure(text[start:end], start, end, "money", value, value_max, None, qualifier)
         soon = _CURRENCY_SOON.match(text, end)               # 2万以上不满40万元: the next figure's currency
         named = _CURRENCY_BEFORE.search(_clause_before(text, start))  # 人民币共计109.75万
         if soon:
@@ -336,6 +349,11 @@ def _figure(m: re.Match[str], text: str, default_currency: str) -> Figure | None
         elif not _money_context(text, start, end):
             return None
     return Figure(text[start:end], start, end, "money", value, value_max, currency, qualifier)
+
+
+def fig_or_none(ok, text: str, start: int, end: int, value: Decimal, value_max: Decimal | None,
+                currency: str | None, qualifier: str | None) -> Figure | None:
+    return Figure(text[start:end], start, end, "money", value, value_max, currency, qualifier) if ok else None
 
 
 def _plausible_kuai(text: str, m: re.Match[str], value: Decimal) -> bool:

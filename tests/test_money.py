@@ -124,6 +124,12 @@ def one(text):
     ("预计信托收入影响约117亿", ("money", 117 * E8, None, None, "approx")),
     ("管理岗薪酬最高，平均达到23k", ("money", 23000, None, None, None)),
     ("郑某等人给予的人民币共计109.75万，以", ("money", 1097500, None, "CNY", None)),
+    ("银行被坑8000万！", ("money", 80000000, None, None, None)),
+    # small amounts without a currency only right after a paying verb
+    ("花了一千多治好了", ("money", 1000, None, None, "over")),
+    ("最后麻醉针还要另收300，", ("money", 300, None, None, None)),
+    ("商家愿意赔偿一两千元", ("money", 1000, 2000, "CNY", None)),
+    ("价格仅有几元钱的食品", ("money", 1, None, "CNY", "over")),
 ])
 def test_forms(text, expected):
     kind, value, value_max, currency, qualifier = expected
@@ -145,7 +151,8 @@ def test_values_are_exact():
     "6000余人参加", "1500余间房屋", "比赛进行了90分钟", "他今年35岁", "考了89.2分", "发生4.7级地震",
     "电话13812345678", "拨打010-12345678", "2019年1月28日", "2019-01-28", "英伟达H20芯片", "二季度", "七月",
     "一些人", "十分重要", "千万不要", "三块石头", "元旦放假", "投资带动就业1.2万人", "千亿级大模型训练",
-    "一成不变", "这事八成是他干的", "G20峰会", "第一", "iPhone 15", "5G手机",
+    "一成不变", "这事八成是他干的", "G20峰会", "第一", "iPhone 15", "5G手机", "伪造美元一张", "他有一千多个粉丝",
+    "他花了3天时间",
 ])
 def test_not_money(text):
     assert find_figures(text) == []

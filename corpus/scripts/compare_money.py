@@ -10,6 +10,8 @@ the range 37000–38000; we count such a range as 37000 `over`, to credit it wit
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import re
 import time
@@ -22,7 +24,8 @@ DEFINITIONS = {"blur": "approx", "blur+": "over", "blur-": "under", "accurate": 
 
 
 def jionlp_money(text: str) -> list[dict]:
-    import jionlp
+    with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
+        import jionlp
 
     out = []
     for item in jionlp.ner.extract_money(text, with_parsing=True):
