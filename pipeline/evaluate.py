@@ -222,6 +222,60 @@ def score_stances(gold: list[dict], records: list[Record]) -> dict[str, Any]:
             "confusion": {k: dict(v) for k, v in confusion.items()}}
 
 
+# ---- MSRA, mention level -----------------------------------------------------------------
+MSRA_TAGS = ["O", "B-PER", "M-PER", "E-PER", "S-PER", "B-LOC", "M-LOC", "E-LOC", "S-LOC",
+             "B-ORG", "M-ORG", "E-ORG", "S-ORG"]
+MSRA_LABELS = ("PER", "LOC", "ORG")
+
+
+def load_msra(corpus: Path, split: str) -> list[tuple[str, list[str]]]:
+    """(text, tags) per sentence of a split written by corpus/scripts/build_corpus.py (`make corpus`)."""
+    path = Path(corpus) / f"{split}.jsonl"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `make corpus` first")
+    rows = [json.loads(line) for line in open(path, encoding="utf-8")]
+    return [(r["text"], r["tags"]) for r in rows]
+
+
+def gold_spans(tags: list[str]) -> set[tuple[int, int, str]]:
+    """Strict BMES spans (B…E or S), as SPEC §5 counts the MSRA gold."""
+    spans, start, label = set(), None, None
+    for i, tag in enumerate(tags):
+        kind, _, lab = tag.partition("-")
+        if kind == "S":
+            spans.add((i, i + 1, lab))
+            start = None
+        elif kind == "B":
+            start, label = i, lab
+        elif kind == "E" and start is not None and lab == label:
+            spans.add((start, i + 1, lab))
+            start = None
+        elif not (kind == "M" and start is not None and lab == label):
+            start = None
+    return spans
+
+
+def mention_scores(gold: list[set], predicted: list[set]) -> dict[str, dict]:
+    """Exact (start, end, label) matches per label and overall, in percent as MSRA results are quoted."""
+    per = {k: PRF() for k in (*MSRA_LABELS, "ALL")}
+    for g, p in zip(gold, predicted):
+        for label in MSRA_LABELS:
+            gl, pl = {x for x in g if x[2] == label}, {x for x in p if x[2] == label}
+            for key in (label, "ALL"):
+                per[key].add(len(gl & pl), len(pl - gl), len(gl - pl))
+    return {k: {"p": round(100 * v.precision, 2), "r": round(100 * v.recall, 2), "f1": round(100 * v.f1, 2),
+                "tp": v.tp, "fp": v.fp, "fn": v.fn} for k, v in per.items()}
+
+
+def evaluate_msra(tagger, corpus: Path) -> dict[str, Any]:
+    """The tagger alone (no lexicon, no rules) on the standard MSRA test set."""
+    test = load_msra(corpus, "test")
+    predicted = tagger.tag([text for text, _ in test], keep=set(MSRA_LABELS))
+    return {"backend": tagger.version, "sentences": len(test), "characters": sum(len(t) for t, _ in test),
+            "scores": mention_scores([gold_spans(tags) for _, tags in test],
+                                     [{(s.start, s.end, s.tag) for s in spans} for spans in predicted])}
+
+
 # ---- all together --------------------------------------------------------------------------
 def evaluate(gold_path: str | Path, extractor) -> dict[str, Any]:
     gold = load_gold(gold_path)

@@ -22,6 +22,7 @@ from . import normalize as _normalize  # noqa: F401,E402
 from . import segment as _segment  # noqa: F401,E402
 from . import entities as _entities  # noqa: F401,E402
 from . import money as _money  # noqa: F401,E402
+from . import stance as _stance  # noqa: F401,E402
 
 
 class Extractor:

@@ -43,6 +43,7 @@ class Stance(_Model):
     holder: str
     holder_label: str | None = None
     target: str
+    target_entity: str | None = None   # canonical name of the entity the target names, if any
     polarity: Literal["support", "oppose", "neutral"]
     evidence: str
     start: int = Field(ge=0)

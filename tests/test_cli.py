@@ -24,7 +24,7 @@ def test_extract_seed(tmp_path):
     assert "卢特尼克也称" in record["text"] and "。”同时" in record["text"]
     for noise in ("(mào)", "蓖瑫", "北R", "拔覀"):
         assert noise not in record["text"]
-    assert len(record["money"]) == 14 and record["stances"] == []
+    assert len(record["money"]) == 14 and {s["holder"] for s in record["stances"]} >= {"英伟达", "黄仁勋", "台积电"}
     assert "written" in result.stderr and "chars/s" in result.stderr
 
 

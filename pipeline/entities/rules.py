@@ -21,6 +21,11 @@ _MEDIA = ("新闻网", "日报", "晚报", "早报", "时报", "电视台", "广
 _GOVERNMENT = ("政府", "当局")
 _HONORIFIC = ("先生", "女士", "小姐")
 
+# model codes: H20, MI308, RTX 4090, C919; PRODUCT where the text around says product
+MODEL_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z]{0,5}[- ]?\d{1,5}[A-Za-z]{0,4}(?![A-Za-z0-9])")
+_PRODUCT_AFTER = re.compile(r"(?:芯片|显卡|GPU|CPU|处理器|手机|平板|笔记本|电脑|汽车|车型|机型|系列|型号|服务器|客机|飞机|"
+                            r"发动机|加速器|模型|大模型|型)")
+
 Rule = Callable[[Span, str, Lexicon], "Span | None"]
 
 
@@ -112,6 +117,12 @@ def apply(span: Span, text: str, lexicon: Lexicon) -> Span | None:
         if span is None:
             return None
     return span
+
+
+def product_codes(text: str, field: str) -> list[Span]:
+    """Model codes followed by a product word: H20芯片, C919客机, RTX 4090显卡."""
+    return [Span(field, m.start(), m.end(), "PRODUCT", m.group(0), None, None, "rule")
+            for m in MODEL_CODE.finditer(text) if _PRODUCT_AFTER.match(text, m.end() + (text[m.end():m.end() + 1] == " "))]
 
 
 def join_adjacent_locations(spans: list[Span], text_of: Callable[[str], str]) -> list[Span]:

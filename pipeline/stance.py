@@ -1,0 +1,340 @@
+"""Stances: who supports or opposes what, with the clause that says so.
+
+1. Holders and evidence, by rule: a reporting or stance cue (表示, 称, 认为, 警告, 反对, 支持 …), a colon
+   before a quote (专家：“…”), or a quote followed by its speaker (“…”他说), with the holder found just
+   before the cue: an entity (titles and roles before a name stay out: 美国财政部部长斯科特·贝森特 →
+   斯科特·贝森特), a described group (专家, 多位供应链人士, 网友), or a pronoun resolved to the last person
+   or organisation named (他, 该公司). Entities joined by 、/和 before one cue hold one stance each.
+   The journalist's own narration has no holder and yields nothing.
+2. Target: what a stance verb governs (反对“过度限制中国” → 过度限制中国), else the first named entity
+   or noun phrase of the evidence; linked to an entity where it contains one.
+3. Polarity (support / oppose / neutral) by a classifier over the evidence and the cue (see
+   pipeline/train/stance.py), or by the cue-lexicon baseline (`[stance] polarity = "lexicon"`).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .config import project_path
+from .doc import Doc, Span
+from .registry import component
+from .segment import sentences as split_sentences
+
+REPORTING = ("告诉记者", "接受采访时表示", "对此表示", "介绍说", "解释称", "回应称", "表示", "声称", "自称", "宣称",
+             "坦言", "直言", "透露", "指出", "认为", "强调", "介绍", "告诉", "解释", "回应", "回复", "承认", "确认",
+             "预计", "预测", "估计", "写道", "提到", "提出", "建议", "提醒", "分析", "表态", "感叹", "回答",
+             "说明", "证实", "通报", "称", "说道", "说", "所言", "看来", "发文", "发帖", "留言", "评论", "反映",
+             "认定", "判决", "裁定", "判定", "喊话", "告知", "吐槽", "高喊", "高呼", "提示", "披露",
+             "受访表示", "受访时表示", "举报", "爆料", "称赞")
+STANCE_VERBS = ("联名反对", "强烈反对", "坚决反对", "表示反对", "表示支持", "反对", "支持", "欢迎", "赞同", "赞成",
+                "赞扬", "称赞", "点赞", "肯定", "批评", "质疑", "担忧", "担心", "警告", "呼吁", "否认", "谴责",
+                "抗议", "抱怨", "投诉", "指责", "拒绝", "怀疑", "希望")
+CUES = tuple(sorted(set(REPORTING + STANCE_VERBS), key=len, reverse=True))
+_CUE = re.compile("|".join(CUES))
+# what may stand between a holder and its cue: 也, 多次, 对此, 在接受采访时, 方面 …
+_BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经|多次|一再|再次|公开|随后|当即|同时|此前|近日|日前|"
+                      r"昨日|今天|昨天|对此|就此|(?:在|对|向)?(?:接受)?[\u4e00-\u9fffA-Za-z]{0,8}?记者(?:采访时?)?|"
+                      r"在接受采访时|接受采访时|在事后|事后|方面|等企业|等公司|等机构|等|们|二审|一审|"
+                      r"最新|一直|仍|更|亦|均已|纷纷|联合)*$")
+GROUPS = ("供应链人士", "分析人士", "业内人士", "知情人士", "相关人士", "人士", "专家", "学者", "分析师", "经济学家",
+          "网友", "消费者", "市民", "村民", "居民", "业主", "家长", "群众", "民众", "游客", "乘客", "患者", "用户",
+          "投资者", "股民", "员工", "工作人员", "负责人", "发言人", "律师", "医生", "老师", "校方", "院方", "警方",
+          "官方", "当局", "法院", "检察院", "公安局", "派出所", "商家", "店家", "卖家", "厂家", "平台", "公司", "企业",
+          "机构", "部门", "报告", "研究", "媒体", "外媒")
+_GROUP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{0,8}?(?:" + "|".join(GROUPS) + r")$")
+_QUANTIFIER = re.compile(r"^(?:正如|如|据|根据|按照|另据|而|在|也有|还有|另有|[一二两三四五六七八九十多几数]+(?:位|名|个|家|些)|"
+                         r"某|一些|部分|许多|不少|有的|有|国内某?|该|这位|那位|其他|另一?位?)+")
+NOT_HOLDERS = ("记者", "笔者", "小编", "本报", "本台", "本网", "大家", "人们", "有人", "我们", "你们", "我", "你")
+PRONOUNS = {"他": "PER", "她": "PER", "其": None, "该公司": "ORG", "公司方面": "ORG", "对方": None, "他们": None}
+_PRONOUN = re.compile("(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + ")$")
+_QUOTE_AFTER = re.compile(r"^[，,]?\s*[“\"「]")
+_SPEAKER_AFTER_QUOTE = re.compile(r"^[”\"」][，,]?\s*([\u4e00-\u9fffA-Za-z·]{1,12}?)(?:也|还|则|随后|又)?"
+                                  r"(说|表示|称|说道|介绍|告诉记者|强调|指出)")
+MAX_EVIDENCE = 80
+
+
+@dataclass
+class Candidate:
+    holder: str
+    holder_label: str | None
+    cue: str | None
+    start: int              # evidence offsets in the field
+    end: int
+    field: str
+    verb_object: str | None = None   # what a stance verb governs: 反对“过度限制中国” → 过度限制中国
+
+
+# ---- polarity ----------------------------------------------------------------------------
+SUPPORT_WORDS = ("支持", "欢迎", "赞同", "赞成", "赞扬", "称赞", "点赞", "肯定", "认可", "看好", "好评", "满意", "感谢",
+                 "有利于", "符合", "利益", "鼓励", "希望", "应该", "必须", "值得", "成功", "优秀", "良好", "放心", "安全可靠",
+                 "领先", "惠民", "便利", "推进", "加强", "保障", "帮助", "好", "值得", "赞")
+OPPOSE_WORDS = ("反对", "批评", "质疑", "担忧", "担心", "警告", "谴责", "抗议", "否认", "不满", "投诉", "指责", "拒绝",
+                "抱怨", "不利于", "削弱", "损害", "违法", "违规", "诈骗", "欺骗", "骗", "不应", "不能", "无法", "过度",
+                "风险", "危害", "问题", "严重", "失去", "限制", "不希望", "最不希望", "替代", "遗憾", "愤怒", "气愤", "罚",
+                "处罚", "追究", "恶劣", "虚假", "假", "霸王", "坑")
+NEGATIONS = ("不", "没有", "没", "未", "并非", "非", "无")
+
+
+def lexicon_polarity(evidence: str, cue: str | None, target: str | None = None) -> tuple[str, float]:
+    """The baseline: count support and oppose words (a negation just before flips one)."""
+    score = 0
+    for words, sign in ((SUPPORT_WORDS, 1), (OPPOSE_WORDS, -1)):
+        for word in words:
+            for m in re.finditer(re.escape(word), evidence):
+                negated = any(evidence[max(0, m.start() - 3):m.start()].endswith(n) for n in NEGATIONS)
+                score += -sign if negated and word not in ("不能", "不利于", "不满", "不应", "不希望", "最不希望") else sign
+    if cue in STANCE_VERBS:
+        score += 1 if any(w in cue for w in SUPPORT_WORDS) else -1 if any(w in cue for w in OPPOSE_WORDS) else 0
+    if score == 0:
+        return "neutral", 0.5
+    return ("support" if score > 0 else "oppose"), min(0.5 + 0.1 * abs(score), 0.9)
+
+
+def _hash(s: str, dim: int) -> int:
+    h = 2166136261
+    for ch in s.encode("utf-8"):
+        h = (h ^ ch) * 16777619 & 0xFFFFFFFF
+    return h % dim
+
+
+def polarity_features(evidence: str, cue: str | None, target: str | None, dim: int) -> dict[int, float]:
+    """Hashed sparse features: character 1–3-grams of the evidence, the cue, opinion words with their
+    negation, and the opinion words inside the target."""
+    feats: dict[int, float] = {}
+
+    def add(name: str, value: float = 1.0) -> None:
+        k = _hash(name, dim)
+        feats[k] = feats.get(k, 0.0) + value
+
+    text = evidence[:200]
+    for n in (1, 2, 3):
+        for i in range(len(text) - n + 1):
+            add(f"g{n}:{text[i:i + n]}", 1.0 / n)
+    add(f"cue:{cue}")
+    for words, tag in ((SUPPORT_WORDS, "S"), (OPPOSE_WORDS, "O")):
+        for word in words:
+            for m in re.finditer(re.escape(word), text):
+                negated = any(text[max(0, m.start() - 3):m.start()].endswith(n) for n in NEGATIONS)
+                add(f"lex:{tag}:{'neg' if negated else 'pos'}")
+                add(f"word:{word}:{'neg' if negated else 'pos'}")
+    if target:
+        for word in OPPOSE_WORDS + SUPPORT_WORDS:
+            if word in target:
+                add(f"target:{word}")
+    if re.search(r"如果|若|假如|一旦|只要", text):
+        add("conditional")
+    if re.search(r"可能|或许|也许|预计|估计|有望", text):
+        add("hedge")
+    if "？" in text or "?" in text:
+        add("question")
+    add("bias")
+    return feats
+
+
+class PolarityModel:
+    """Multinomial logistic regression over hashed features (trained by pipeline/train/stance.py).
+    In `hybrid` mode the cue lexicon decides where it finds opinion words, the classifier elsewhere."""
+
+    LABELS = ("support", "oppose", "neutral")
+
+    def __init__(self, weights: np.ndarray, dim: int, name: str = "stance-polarity", version: str = "1",
+                 mode: str = "classifier"):
+        self.weights, self.dim, self.mode = weights, dim, mode
+        self.version = f"{name}@{version}"
+
+    @classmethod
+    def load(cls, model_dir: Path) -> PolarityModel:
+        meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+        return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"], meta["mode"])
+
+    def probabilities(self, evidence: str, cue: str | None, target: str | None) -> np.ndarray:
+        feats = polarity_features(evidence, cue, target, self.dim)
+        logits = sum(self.weights[k] * v for k, v in feats.items())
+        e = np.exp(logits - logits.max())
+        return e / e.sum()
+
+    def __call__(self, evidence: str, cue: str | None, target: str | None) -> tuple[str, float]:
+        if self.mode == "lexicon":
+            return lexicon_polarity(evidence, cue, target)
+        if self.mode == "hybrid":
+            label, score = lexicon_polarity(evidence, cue, target)
+            if label != "neutral":
+                return label, score
+        p = self.probabilities(evidence, cue, target)
+        return self.LABELS[int(p.argmax())], float(p.max())
+
+
+# ---- holders -----------------------------------------------------------------------------
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    left = max(text.rfind(c, floor, pos) for c in "，,；;：:。！？!?\n“”\"「」")
+    return max(left + 1, floor)
+
+
+def _entity_ending_at(entities: list[Span], end: int) -> Span | None:
+    for e in reversed(entities):
+        if e.end == end and e.label in ("PER", "ORG", "LOC"):
+            return e
+        if e.end < end - 20:
+            break
+    return None
+
+
+def _last_named(entities: list[Span], before: int, label: str | None) -> Span | None:
+    for e in reversed(entities):
+        if e.end <= before and (e.label == label if label else e.label in ("PER", "ORG")):
+            return e
+    return None
+
+
+def find_holders(text: str, cue_start: int, floor: int, entities: list[Span]) -> list[tuple[str, str | None]]:
+    """Holders written just before a cue at cue_start: [(holder, label)], nearest last; if the cue's
+    clause has none, the sentence's subject (胡某不服，向法院上诉，认为…)."""
+    found = _holders_in_clause(text, cue_start, floor, entities)
+    if found or cue_start == floor:
+        return found
+    clause_from = _clause_start(text, cue_start, floor)
+    if clause_from > floor and not re.search(r"[\u4e00-\u9fff]{2}", _BETWEEN.sub("", text[clause_from:cue_start])):
+        first_clause_end = min((i for i in (text.find(c, floor, cue_start) for c in "，,；;") if i >= 0),
+                               default=cue_start)
+        subject = [e for e in entities if floor <= e.start and e.end <= first_clause_end and e.label in ("PER", "ORG")]
+        if subject and subject[0].start - floor <= 6:
+            return [(subject[0].canonical or subject[0].text, subject[0].label)]
+    return []
+
+
+_PASSIVE = re.compile(r"被([\u4e00-\u9fffA-Za-z·]{2,8}?)$")
+
+
+def _holders_in_clause(text: str, cue_start: int, floor: int, entities: list[Span]) -> list[tuple[str, str | None]]:
+    clause_from = _clause_start(text, cue_start, floor)
+    passive = _PASSIVE.search(text, clause_from, cue_start)
+    if passive:                                                 # 被网友吐槽: the agent holds the stance
+        clause_from = passive.start(1)
+    head = text[clause_from:cue_start]
+    head = _BETWEEN.sub("", head) if _BETWEEN.search(head) else head
+    end = clause_from + len(head)
+    if head.startswith("据"):
+        head, clause_from = head[1:], clause_from + 1
+    if end <= clause_from:
+        return []
+    entity = _entity_ending_at(entities, end)
+    if entity is not None and entity.start >= clause_from:
+        holders = [entity]
+        pos = entity.start                                      # 英特尔、台积电等企业: one stance each
+        while pos > clause_from and text[pos - 1] in "、和与及":
+            prev = _entity_ending_at(entities, pos - 1)
+            if prev is None or prev.start < clause_from:
+                break
+            holders.insert(0, prev)
+            pos = prev.start
+        return [(h.canonical or h.text, h.label) for h in holders]
+    pronoun = _PRONOUN.search(text, clause_from, end)
+    if pronoun and pronoun.end() == end:
+        named = _last_named(entities, pronoun.start(), PRONOUNS[pronoun.group(0)])
+        return [(named.canonical or named.text, named.label)] if named else []
+    group = _GROUP.search(text[clause_from:end])
+    if group:
+        name = _QUANTIFIER.sub("", group.group(0))
+        name = re.sub(r"^.*[的之]", "", name)
+        if len(name) >= 2 and name not in NOT_HOLDERS:
+            return [(name, None)]
+    return []
+
+
+# ---- evidence and target -----------------------------------------------------------------
+def _evidence_after(text: str, start: int, sent_end: int) -> tuple[int, int]:
+    while start < sent_end and text[start] in "，,：: “\"「":
+        start += 1
+    end = min(sent_end, start + MAX_EVIDENCE)
+    if end < sent_end:
+        cut = max(text.rfind(c, start, end) for c in "，,；;")
+        end = cut if cut > start + 10 else end
+    while end > start and text[end - 1] in "。！？!?”\"」，, ":
+        end -= 1
+    return start, end
+
+
+def _target(evidence: str, verb_object: str | None, entities: list[Span], start: int, end: int) -> str:
+    if verb_object:
+        return verb_object
+    inside = [e for e in entities if start <= e.start and e.end <= end]
+    if inside:
+        return inside[0].canonical or inside[0].text
+    words = re.split(r"[，,。；;！？!?“”\"、：:]", evidence)
+    return next((w for w in words if len(w) >= 2), evidence)[:20]
+
+
+class StanceFinder:
+    def __init__(self, polarity: Callable[[str, str | None, str | None], tuple[str, float]], version: str):
+        self.polarity = polarity
+        self.version = version
+
+    def candidates(self, text: str, field: str, entities: list[Span]) -> list[Candidate]:
+        found: list[Candidate] = []
+        spans = split_sentences(text)
+        for k, (s, e) in enumerate(spans):
+            sentence_found = []
+            for m in _CUE.finditer(text, s, e):
+                cue = m.group(0)
+                if cue in ("说", "称") and text[m.end():m.end() + 1] in "明为号作":   # 说明书, 称为, 称号
+                    continue
+                for holder, label in find_holders(text, m.start(), s, entities):
+                    ev_start, ev_end = _evidence_after(text, m.end(), e)
+                    if ev_end - ev_start < 4:                  # “…”他说: the quote before is the evidence
+                        q = text.rfind("“", s, m.start())
+                        if q < 0:
+                            continue
+                        ev_start, ev_end = q + 1, text.rfind("”", q, m.start())
+                        if ev_end <= ev_start:
+                            continue
+                    obj = None
+                    if cue in STANCE_VERBS:
+                        obj = re.split(r"[，,。；;！？!?]", text[m.end():e])[0].strip("“”\"「」 ")[:20] or None
+                    sentence_found.append(Candidate(holder, label, cue, ev_start, min(ev_end, ev_start + MAX_EVIDENCE),
+                                                    field, obj))
+                if sentence_found:
+                    break   # the first cue with a holder speaks for the sentence
+            if not sentence_found:                              # “…”他说 / 专家：“…” / 袁华君：骗子…
+                m = re.search(r"([\u4e00-\u9fffA-Za-z·]{2,12})[：:]\s*[“\"「]?", text[s:e])
+                if m:
+                    for holder, label in find_holders(text, s + m.end(1), s, entities) or []:
+                        q = s + m.end()
+                        ev_start, ev_end = _evidence_after(text, q, e)
+                        sentence_found.append(Candidate(holder, label, "：", ev_start, ev_end, field))
+            if not sentence_found and found and text[s:s + 1] in "“\"「" and k > 0 and found[-1].end >= spans[k - 1][0]:
+                prev = found[-1]                                # a quote right after a holder's sentence: theirs
+                ev_start, ev_end = _evidence_after(text, s, e)
+                sentence_found.append(Candidate(prev.holder, prev.holder_label, None, ev_start, ev_end, field))
+            found += sentence_found
+        return found
+
+    def __call__(self, docs: list[Doc]) -> None:
+        for doc in docs:
+            doc.stances = []
+            for name, text in doc.fields():
+                entities = sorted((e for e in doc.entities if e.field == name), key=lambda e: e.end)
+                for c in self.candidates(text, name, entities):
+                    evidence = text[c.start:c.end]
+                    target = _target(evidence, c.verb_object, entities, c.start, c.end)
+                    polarity, score = self.polarity(evidence, c.cue, target)
+                    linked = next((e.canonical or e.text for e in entities
+                                   if c.start <= e.start and e.end <= c.end and (e.canonical or e.text) in target), None)
+                    doc.stances.append({"holder": c.holder, "holder_label": c.holder_label, "target": target,
+                                        "target_entity": linked, "polarity": polarity, "evidence": evidence,
+                                        "start": c.start, "end": c.end, "cue": c.cue, "score": round(score, 3),
+                                        "field": name})
+
+
+@component("stance")
+def make_stance_finder(config: dict) -> StanceFinder:
+    section = config.get("stance", {})
+    if section.get("polarity", "model") == "lexicon":
+        return StanceFinder(lexicon_polarity, "stance-lexicon@1")
+    model = PolarityModel.load(project_path(section.get("model", "models/stance-polarity")))
+    return StanceFinder(model, f"{model.version}+{model.mode}")
