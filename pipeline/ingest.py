@@ -163,13 +163,18 @@ def _read_html(text: str, source: str, article_id: str, encoding: str) -> Item:
 
 
 def read_file(path: Path, article_id: str) -> Iterator[Item]:
-    source = str(path)
-    suffix = path.suffix.lower()
     try:
         data = path.read_bytes()
     except OSError as exc:
-        yield IngestError(source, f"cannot read: {exc.strerror or exc}", None, article_id)
+        yield IngestError(str(path), f"cannot read: {exc.strerror or exc}", None, article_id)
         return
+    yield from read_bytes(data, path, article_id)
+
+
+def read_bytes(data: bytes, path: Path, article_id: str) -> Iterator[Item]:
+    """The articles of one file's bytes (the file's name says its format)."""
+    source = str(path)
+    suffix = path.suffix.lower()
     if not data.strip():
         yield IngestError(source, "empty file", None, article_id)
         return

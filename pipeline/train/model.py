@@ -54,7 +54,7 @@ class CharNER(nn.Module):
 
     def forward(self, ids: torch.Tensor, features: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Emission scores (B, L, n_tags) for a padded batch."""
-        x = torch.cat([self.embedding(ids), features], dim=-1)
+        x = torch.cat([self.dropout(self.embedding(ids)), features], dim=-1)
         packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         h, _ = self.gru1(packed)
         h, _ = self.gru2(h)
