@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -84,12 +85,19 @@ def _print_summary(summary, outputs) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--ner", "backend", help="Entity tagger: lac, charner or hf:PATH (default from the config).")
-def eval_(gold, as_json, config_path, backend):
+@click.option("--html", "html_out", type=click.Path(dir_okay=False), help="Also write an HTML report here.")
+def eval_(gold, as_json, config_path, backend, html_out):
     """Run the pipeline on GOLD's texts and score it (SPEC §5)."""
-    from .evaluate import evaluate
+    from .evaluate import document_diffs, run_gold, score
     from .extractor import Extractor
 
-    report = evaluate(gold, Extractor(_config(config_path, backend, {})))
+    extractor = Extractor(_config(config_path, backend, {}))
+    gold_docs, results = run_gold(gold, extractor)
+    report = score(gold_docs, results, gold, extractor.info.model_dump())
+    if html_out:
+        from .report import evaluation_report
+
+        Path(html_out).write_text(evaluation_report(report, document_diffs(gold_docs, results)), encoding="utf-8")
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -132,6 +140,17 @@ def _print_report(report: dict) -> None:
     missing = [name for name, part in (("entities", ents), ("money", money), ("stances", st)) if not part]
     if missing:
         out.print(f"not annotated in this gold file: {', '.join(missing)}")
+
+
+@main.command()
+@click.argument("records", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out_path", default="report.html", show_default=True, type=click.Path(dir_okay=False))
+def report(records, out_path):
+    """Write a self-contained HTML report of RECORDS (a .jsonl or .sqlite output of `zhx extract`)."""
+    from .report import write_records_report
+
+    write_records_report(records, out_path)
+    err.print(f"report: {out_path}")
 
 
 @main.command()

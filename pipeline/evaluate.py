@@ -277,15 +277,53 @@ def evaluate_msra(tagger, corpus: Path) -> dict[str, Any]:
 
 
 # ---- all together --------------------------------------------------------------------------
-def evaluate(gold_path: str | Path, extractor) -> dict[str, Any]:
+def run_gold(gold_path: str | Path, extractor) -> tuple[list[dict], list[Record]]:
+    """The gold documents and the pipeline's records for their texts."""
     gold = load_gold(gold_path)
     results = list(extractor.pipe(gold_articles(gold, str(gold_path))))
     failed = [r for r in results if not isinstance(r, Record)]
     if failed:
         raise RuntimeError(f"{len(failed)} gold articles failed: {failed[0].reason}")
+    return gold, results
+
+
+def score(gold: list[dict], results: list[Record], gold_path: str | Path, pipeline_info: dict) -> dict[str, Any]:
     # a gold file may annotate only some parts (a money-only or stance-only set): score what it has
     annotated = {part: any(part in g for g in gold) for part in ("entities", "money", "stances")}
-    return {"gold": str(gold_path), "documents": len(gold), "pipeline": extractor.info.model_dump(),
+    return {"gold": str(gold_path), "documents": len(gold), "pipeline": pipeline_info,
             "entities": score_entities(gold, results) if annotated["entities"] else None,
             "money": score_money(gold, results) if annotated["money"] else None,
             "stances": score_stances(gold, results) if annotated["stances"] else None}
+
+
+def evaluate(gold_path: str | Path, extractor) -> dict[str, Any]:
+    gold, results = run_gold(gold_path, extractor)
+    return score(gold, results, gold_path, extractor.info.model_dump())
+
+
+def document_diffs(gold: list[dict], results: list[Record]) -> list[dict]:
+    """Per document, what the pipeline found that gold does not have (spurious) and the reverse (missed)."""
+    out = []
+    for g, r in zip(gold, results):
+        spurious, missed = [], []
+        if "entities" in g:
+            gs = {(norm(e["text"]), e["label"]): e["text"] for e in g["entities"]}
+            ps = {(norm(e.text), e.label): e.text for e in r.entities}
+            spurious += [f"{lab} {ps[(t, lab)]}" for t, lab in sorted(ps.keys() - gs.keys())]
+            missed += [f"{lab} {gs[(t, lab)]}" for t, lab in sorted(gs.keys() - ps.keys())]
+        if "money" in g:
+            pm = [m.model_dump() for m in r.money]
+            pairs = align_money(g["money"], pm)
+            matched_g, matched_p = {a for a, _ in pairs}, {b for _, b in pairs}
+            spurious += [f"{m['kind']} {m['text']} = {m['value']:g} {m['currency'] or ''}".rstrip()
+                         for i, m in enumerate(pm) if i not in matched_p]
+            missed += [f"{m['kind']} {m['text']} = {m['value']:g} {m['currency'] or ''}".rstrip()
+                       for i, m in enumerate(g["money"]) if i not in matched_g]
+        if "stances" in g:
+            gs = {(s["holder"], s["polarity"]) for s in g["stances"]}
+            ps = {(s.holder, s.polarity) for s in r.stances}
+            spurious += [f"stance {h} {p}" for h, p in sorted(ps) if not any(holders_match(h, x) and p == y for x, y in gs)]
+            missed += [f"stance {h} {p}" for h, p in sorted(gs) if not any(holders_match(h, x) and p == y for x, y in ps)]
+        names = sorted({e["text"] for e in g.get("entities", [])} | {e.text for e in r.entities})
+        out.append({"id": g["id"], "title": g.get("title"), "spurious": spurious, "missed": missed, "names": names})
+    return out
