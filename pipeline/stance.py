@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,23 +182,28 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
     return max(left + 1, floor)
 
 
-def _entity_ending_at(entities: list[Span], end: int) -> Span | None:
-    for e in reversed(entities):
-        if e.end == end and e.label in ("PER", "ORG", "LOC"):
-            return e
-        if e.end < end - 20:
-            break
-    return None
+class Entities:
+    """A field's PER/ORG/LOC entities sorted by end, for the lookups holder-finding makes."""
+
+    def __init__(self, spans: list[Span]):
+        self.spans = sorted((e for e in spans if e.label in ("PER", "ORG", "LOC")), key=lambda e: e.end)
+        self.ends = [e.end for e in self.spans]
+
+    def ending_at(self, end: int) -> Span | None:
+        k = bisect_left(self.ends, end)
+        return self.spans[k] if k < len(self.spans) and self.ends[k] == end else None
+
+    def last_before(self, pos: int, label: str | None) -> Span | None:
+        for e in reversed(self.spans[:bisect_right(self.ends, pos)][-50:]):
+            if e.label == label if label else e.label in ("PER", "ORG"):
+                return e
+        return None
+
+    def within(self, start: int, end: int) -> list[Span]:
+        return [e for e in self.spans[bisect_left(self.ends, start):bisect_right(self.ends, end)] if e.start >= start]
 
 
-def _last_named(entities: list[Span], before: int, label: str | None) -> Span | None:
-    for e in reversed(entities):
-        if e.end <= before and (e.label == label if label else e.label in ("PER", "ORG")):
-            return e
-    return None
-
-
-def find_holders(text: str, cue_start: int, floor: int, entities: list[Span]) -> list[tuple[str, str | None]]:
+def find_holders(text: str, cue_start: int, floor: int, entities: Entities) -> list[tuple[str, str | None]]:
     """Holders written just before a cue at cue_start: [(holder, label)], nearest last; if the cue's
     clause has none, the sentence's subject (胡某不服，向法院上诉，认为…)."""
     found = _holders_in_clause(text, cue_start, floor, entities)
@@ -207,7 +213,7 @@ def find_holders(text: str, cue_start: int, floor: int, entities: list[Span]) ->
     if clause_from > floor and not re.search(r"[\u4e00-\u9fff]{2}", _BETWEEN.sub("", text[clause_from:cue_start])):
         first_clause_end = min((i for i in (text.find(c, floor, cue_start) for c in "，,；;") if i >= 0),
                                default=cue_start)
-        subject = [e for e in entities if floor <= e.start and e.end <= first_clause_end and e.label in ("PER", "ORG")]
+        subject = [e for e in entities.within(floor, first_clause_end) if e.label in ("PER", "ORG")]
         if subject and subject[0].start - floor <= 6:
             return [(subject[0].canonical or subject[0].text, subject[0].label)]
     return []
@@ -216,7 +222,7 @@ def find_holders(text: str, cue_start: int, floor: int, entities: list[Span]) ->
 _PASSIVE = re.compile(r"被([\u4e00-\u9fffA-Za-z·]{2,8}?)$")
 
 
-def _holders_in_clause(text: str, cue_start: int, floor: int, entities: list[Span]) -> list[tuple[str, str | None]]:
+def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities) -> list[tuple[str, str | None]]:
     clause_from = _clause_start(text, cue_start, floor)
     passive = _PASSIVE.search(text, clause_from, cue_start)
     if passive:                                                 # 被网友吐槽: the agent holds the stance
@@ -228,12 +234,12 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: list[Spa
         head, clause_from = head[1:], clause_from + 1
     if end <= clause_from:
         return []
-    entity = _entity_ending_at(entities, end)
+    entity = entities.ending_at(end)
     if entity is not None and entity.start >= clause_from:
         holders = [entity]
         pos = entity.start                                      # 英特尔、台积电等企业: one stance each
         while pos > clause_from and text[pos - 1] in "、和与及":
-            prev = _entity_ending_at(entities, pos - 1)
+            prev = entities.ending_at(pos - 1)
             if prev is None or prev.start < clause_from:
                 break
             holders.insert(0, prev)
@@ -241,7 +247,7 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: list[Spa
         return [(h.canonical or h.text, h.label) for h in holders]
     pronoun = _PRONOUN.search(text, clause_from, end)
     if pronoun and pronoun.end() == end:
-        named = _last_named(entities, pronoun.start(), PRONOUNS[pronoun.group(0)])
+        named = entities.last_before(pronoun.start(), PRONOUNS[pronoun.group(0)])
         return [(named.canonical or named.text, named.label)] if named else []
     group = _GROUP.search(text[clause_from:end])
     if group:
@@ -265,10 +271,10 @@ def _evidence_after(text: str, start: int, sent_end: int) -> tuple[int, int]:
     return start, end
 
 
-def _target(evidence: str, verb_object: str | None, entities: list[Span], start: int, end: int) -> str:
+def _target(evidence: str, verb_object: str | None, entities: Entities, start: int, end: int) -> str:
     if verb_object:
         return verb_object
-    inside = [e for e in entities if start <= e.start and e.end <= end]
+    inside = entities.within(start, end)
     if inside:
         return inside[0].canonical or inside[0].text
     words = re.split(r"[，,。；;！？!?“”\"、：:]", evidence)
@@ -280,7 +286,7 @@ class StanceFinder:
         self.polarity = polarity
         self.version = version
 
-    def candidates(self, text: str, field: str, entities: list[Span]) -> list[Candidate]:
+    def candidates(self, text: str, field: str, entities: Entities) -> list[Candidate]:
         found: list[Candidate] = []
         spans = split_sentences(text)
         for k, (s, e) in enumerate(spans):
@@ -310,7 +316,7 @@ class StanceFinder:
                 if m:
                     ev_start, ev_end = _evidence_after(text, m.end(), e)
                     holder = _QUANTIFIER.sub("", m.group(1))
-                    named = _entity_ending_at(entities, m.end(1))
+                    named = entities.ending_at(m.end(1))
                     sentence_found.append(Candidate(named.canonical or named.text if named else holder,
                                                     named.label if named else None, m.group(2), ev_start, ev_end,
                                                     field))
@@ -332,13 +338,13 @@ class StanceFinder:
         for doc in docs:
             doc.stances = []
             for name, text in doc.fields():
-                entities = sorted((e for e in doc.entities if e.field == name), key=lambda e: e.end)
+                entities = Entities([e for e in doc.entities if e.field == name])
                 for c in self.candidates(text, name, entities):
                     evidence = text[c.start:c.end]
                     target = _target(evidence, c.verb_object, entities, c.start, c.end)
                     polarity, score = self.polarity(evidence, c.cue, target)
-                    linked = next((e.canonical or e.text for e in entities
-                                   if c.start <= e.start and e.end <= c.end and (e.canonical or e.text) in target), None)
+                    linked = next((e.canonical or e.text for e in entities.within(c.start, c.end)
+                                   if (e.canonical or e.text) in target), None)
                     doc.stances.append({"holder": c.holder, "holder_label": c.holder_label, "target": target,
                                         "target_entity": linked, "polarity": polarity, "evidence": evidence,
                                         "start": c.start, "end": c.end, "cue": c.cue, "score": round(score, 3),

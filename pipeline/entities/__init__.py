@@ -1,7 +1,8 @@
 """Entities (PER, ORG, LOC, PRODUCT): a statistical tagger merged with the lexicon gazetteer.
 
-The tagger (LAC for now) proposes PER/LOC/ORG spans and `nz` proper nouns; an `nz` becomes
-PRODUCT or ORG only through the lexicon or a model-code pattern (H20, MI308, RTX4090). Lexicon
+The tagger (Baidu LAC, our character model `charner`, or a Hugging Face checkpoint) proposes
+PER/LOC/ORG spans, and LAC also `nz` proper nouns; an `nz` becomes PRODUCT or ORG only through the
+lexicon or a model-code pattern (H20, MI308, RTX4090), as do model codes before a product word. Lexicon
 matches win over the tagger where they overlap, except where the tagger's ORG/LOC span contains
 the name (美国商务部 over 美国). Titles before a name are cut off (部长斯科特·贝森特 → 斯科特·贝森特),
 "X政府" becomes one ORG, and `canonical` groups the mentions of one entity in the article.
@@ -19,7 +20,7 @@ from . import rules
 from .gazetteer import Gazetteer
 from .lac import LacTagger
 
-TAGGER_LABELS = {"PER": "PER", "LOC": "LOC", "ORG": "ORG"}
+TAGGER_LABELS = {"PER", "LOC", "ORG"}
 _TRIM = " \t\n·•.,，、:：;；\"'“”‘’()（）[]【】《》<>"
 
 
@@ -67,8 +68,8 @@ class EntityRecognizer:
         for doc in docs:
             found = proposals[id(doc)]
             if self.use_rules:
-                found += [c for name, text in doc.fields() for c in rules.product_codes(text, name)
-                          if not any(c.overlaps(t) for t in found)]
+                found += uncovered([c for name, text in doc.fields() for c in rules.product_codes(text, name)],
+                                   found)
             if self.use_gazetteer:
                 found = merge(found, [g for name, text in doc.fields()
                                       for g in self.gazetteer.match(text, doc.tokens[name], name)])
@@ -89,7 +90,7 @@ class EntityRecognizer:
         if entry is not None:
             label, canonical = entry.label, entry.canonical
         elif tag in TAGGER_LABELS:
-            label, canonical = TAGGER_LABELS[tag], None
+            label, canonical = tag, None
         elif tag == "nz" and rules.MODEL_CODE.fullmatch(stripped):
             label, canonical = "PRODUCT", None
         else:
@@ -97,6 +98,18 @@ class EntityRecognizer:
         if entry is None and score < self.min_score:
             return None
         return Span(name, offset + start, offset + end, label, stripped, canonical, round(score, 4), self.source)
+
+
+def uncovered(candidates: list[Span], spans: list[Span]) -> list[Span]:
+    """The candidates that overlap none of `spans` (disjoint within each field)."""
+    keep = []
+    for field in {c.field for c in candidates}:
+        ts = sorted((s for s in spans if s.field == field), key=lambda s: s.start)
+        starts, ends = [s.start for s in ts], [s.end for s in ts]
+        keep += [c for c in candidates if c.field == field
+                 and bisect_right(ends, c.start) >= bisect_left(starts, c.end)]
+    return keep
+
 
 def merge(tagged: list[Span], listed: list[Span]) -> list[Span]:
     """Lexicon spans over tagger spans; a tagger ORG/LOC that contains a lexicon name keeps it.

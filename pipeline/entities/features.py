@@ -47,17 +47,26 @@ def _dictionary(lexicon_dir: Path) -> dict[str, tuple[int, float]]:
     return words
 
 
+@lru_cache(maxsize=2)
+def _starts(lexicon_dir: Path) -> frozenset[str]:
+    """The first two characters of every dictionary word: positions that start none are skipped."""
+    return frozenset(w[:2] for w in _dictionary(lexicon_dir))
+
+
 class LexiconFeatures:
     dim = DIM
 
     def __init__(self, lexicon_dir: Path):
         self.words = _dictionary(Path(lexicon_dir))
+        self.starts = _starts(Path(lexicon_dir))
 
     def __call__(self, text: str) -> np.ndarray:
         n = len(text)
         out = np.zeros((n, len(POSITIONS), len(KINDS)), dtype=np.float32)
-        lookup = self.words.get
+        lookup, starts = self.words.get, self.starts
         for i in range(n - 1):
+            if text[i:i + 2] not in starts:
+                continue
             for length in range(2, min(MAX_WORD, n - i) + 1):
                 hit = lookup(text[i:i + length])
                 if hit is None:

@@ -89,7 +89,7 @@ def init_from_lac(model: CharNER) -> None:
     """Copy LAC's embedding and both BiGRUs into the model; extra feature inputs start at zero."""
     weights = lac_weights()
     with torch.no_grad():
-        model.embedding.weight.copy_(torch.from_numpy(weights["embedding"]))
+        model.embedding.weight.copy_(torch.tensor(weights["embedding"]))
         for name in ("gru1", "gru2"):
             gru = getattr(model, name)
             w, r, b = weights[name]
