@@ -31,6 +31,16 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def unavailable(reason: str) -> None:
+    """Skip a test whose system program is missing, saying why; in CI (ZHX_REQUIRE_SERVICES=1, set by
+    .ci/run after installing them) a missing program fails the run instead of hiding behind a skip."""
+    import os
+
+    if os.environ.get("ZHX_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason} (ZHX_REQUIRE_SERVICES=1)", pytrace=False)
+    pytest.skip(reason)
+
+
 # ---- a throwaway PostgreSQL server, from Debian's binaries -----------------------------------
 def _postgres_bin():
     import glob
@@ -51,7 +61,7 @@ def postgres_url():
 
     bindir = _postgres_bin()
     if bindir is None:
-        pytest.skip("PostgreSQL server binaries not found (Debian package `postgresql`): PostgreSQL tests skipped")
+        unavailable("PostgreSQL server binaries not found (Debian package `postgresql`): PostgreSQL tests skipped")
     import tempfile
 
     root = Path(tempfile.mkdtemp(prefix="zhx-pg-"))  # not under pytest's tmp: its 0700 parents keep postgres out

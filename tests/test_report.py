@@ -7,10 +7,15 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SEED, SEED_GOLD
+from conftest import ROOT, SEED, SEED_GOLD, unavailable
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed: browser tests skipped")
+
+
+@pytest.fixture(autouse=True)
+def _needs_chromium():
+    if CHROMIUM is None:
+        unavailable("Debian's chromium is not installed: browser tests skipped")
 
 
 def zhx(*args):
