@@ -203,7 +203,9 @@ def train_stance():
     report = run_training()
     for part in ("held_out", "dev"):
         for mode, s in report[part].items():
-            click.echo(f"{part:9} {mode:10} accuracy {s['accuracy']:.3f}  macro F1 {s['macro_f1']:.3f}")
+            click.echo(f"{part:9} {mode:10} polarity from gold evidence: accuracy {s['accuracy']:.3f}  "
+                       f"macro F1 {s['macro_f1']:.3f}   end to end (holder, polarity) F1 "
+                       f"{report[part + '_end_to_end'][mode]:.3f}")
     click.echo(f"shipped: {report['shipped']} (models/stance-polarity)")
 
 

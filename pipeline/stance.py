@@ -33,7 +33,7 @@ REPORTING = ("告诉记者", "接受采访时表示", "对此表示", "介绍说
              "说明", "证实", "通报", "称", "说道", "说", "所言", "看来", "发文", "发帖", "留言", "评论", "反映",
              "认定", "判决", "裁定", "判定", "喊话", "告知", "吐槽", "高喊", "高呼", "提示", "披露",
              "受访表示", "受访时表示", "举报", "爆料", "称赞", "交代", "供述", "辩解", "辩称", "报道", "嘱咐",
-             "教给我们", "得知")
+             "教给我们", "得知", "觉得", "感觉", "感慨", "坦承", "猜测", "判断", "发现", "请求", "同意")
 STANCE_VERBS = ("联名反对", "强烈反对", "坚决反对", "表示反对", "表示支持", "反对", "支持", "欢迎", "赞同", "赞成",
                 "赞扬", "称赞", "点赞", "肯定", "批评", "质疑", "担忧", "担心", "警告", "呼吁", "否认", "谴责",
                 "抗议", "抱怨", "投诉", "指责", "拒绝", "怀疑", "希望")
@@ -51,7 +51,9 @@ GROUPS = ("供应链人士", "分析人士", "业内人士", "知情人士", "�
           "网友", "消费者", "市民", "村民", "居民", "业主", "家长", "群众", "民众", "游客", "乘客", "患者", "用户",
           "投资者", "股民", "员工", "工作人员", "负责人", "发言人", "律师", "医生", "老师", "校方", "院方", "警方",
           "官方", "当局", "法院", "检察院", "公安局", "派出所", "商家", "店家", "卖家", "厂家", "平台", "公司", "企业",
-          "机构", "部门", "报告", "研究", "媒体", "外媒")
+          "机构", "部门", "报告", "研究", "媒体", "外媒",
+          "法官", "公诉人", "检方", "检察官", "检察机关", "客服", "从业者", "小伙伴", "物业", "会议", "政府", "学生",
+          "读者", "粉丝", "商贩", "环卫工", "服务员", "保安", "医院", "学校", "银行")
 _GROUP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{0,8}?(?:" + "|".join(GROUPS) + r")$")
 _QUANTIFIER = re.compile(r"^(?:正如|如|据|根据|按照|另据|而|在|也有|还有|另有|[一二两三四五六七八九十多几数]+(?:位|名|个|家|些)|"
                          r"某|一些|部分|许多|不少|有的|有|国内某?|该|这位|那位|其他|另一?位?)+")
@@ -59,8 +61,7 @@ NOT_HOLDERS = ("记者", "笔者", "小编", "本报", "本台", "本网", "大�
 PRONOUNS = {"他": "PER", "她": "PER", "其": None, "该公司": "ORG", "公司方面": "ORG", "对方": None, "他们": None}
 _PRONOUN = re.compile("(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + ")$")
 _QUOTE_AFTER = re.compile(r"^[，,]?\s*[“\"「]")
-_SPEAKER_AFTER_QUOTE = re.compile(r"^[”\"」][，,]?\s*([\u4e00-\u9fffA-Za-z·]{1,12}?)(?:也|还|则|随后|又)?"
-                                  r"(说|表示|称|说道|介绍|告诉记者|强调|指出)")
+MAX_QUOTE = 400       # a quote of several sentences before its speaker (“…。…。”他说) is looked for this far back
 MAX_EVIDENCE = 80
 _REPORTED_BY = re.compile(r"接到([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:的)?(?:报警|报案|举报|投诉|求助)[，,]?(称|说|表示)?")
 
@@ -210,6 +211,11 @@ def find_holders(text: str, cue_start: int, floor: int, entities: Entities) -> l
     if found or cue_start == floor:
         return found
     clause_from = _clause_start(text, cue_start, floor)
+    about = text.find("对", clause_from, cue_start)           # 教练刘国正对队员的发挥表示满意
+    if about > clause_from:
+        found = _holders_in_clause(text, about, floor, entities)
+        if found:
+            return found
     if clause_from > floor and not re.search(r"[\u4e00-\u9fff]{2}", _BETWEEN.sub("", text[clause_from:cue_start])):
         first_clause_end = min((i for i in (text.find(c, floor, cue_start) for c in "，,；;") if i >= 0),
                                default=cue_start)
@@ -259,6 +265,23 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
 
 
 # ---- evidence and target -----------------------------------------------------------------
+def _quote_before(text: str, cue_start: int, sentence_start: int) -> tuple[int, int] | None:
+    """The quote that closes just before a speaker and cue (“…。…”教练刘国正解释说), even when it began
+    sentences earlier: the last closing mark in the cue's clause and its opening mark."""
+    close = max(text.rfind(c, max(0, sentence_start - 2), cue_start) for c in "”」\"")
+    if close < 0 or re.search(r"[，,。；;！？!?]", text[close + 1:cue_start]):
+        return None
+    opening = max(text.rfind(c, max(0, close - MAX_QUOTE), close) for c in "“「\"")
+    if opening < 0 or text.rfind("”", opening, close) >= 0:
+        return None
+    start, end = opening + 1, close
+    while end > start and text[end - 1] in "。！？!?，, ":
+        end -= 1
+    if end - start < 4:
+        return None
+    return max(start, end - MAX_EVIDENCE), end     # a long quote: its end, nearest the speaker
+
+
 def _evidence_after(text: str, start: int, sent_end: int) -> tuple[int, int]:
     while start < sent_end and text[start] in "，,：: “\"「":
         start += 1
@@ -271,10 +294,16 @@ def _evidence_after(text: str, start: int, sent_end: int) -> tuple[int, int]:
     return start, end
 
 
-def _target(evidence: str, verb_object: str | None, entities: Entities, start: int, end: int) -> str:
+_ABOUT = re.compile(r"对([^，,。；;：:]{2,20}?)(?:表示|感到|持)")
+
+
+def _target(evidence: str, verb_object: str | None, entities: Entities, start: int, end: int, holder: str) -> str:
     if verb_object:
         return verb_object
-    inside = entities.within(start, end)
+    about = _ABOUT.search(evidence)                             # 对队员的发挥表示满意 → 队员的发挥
+    if about:
+        return about.group(1)
+    inside = [e for e in entities.within(start, end) if (e.canonical or e.text) != holder]
     if inside:
         return inside[0].canonical or inside[0].text
     words = re.split(r"[，,。；;！？!?“”\"、：:]", evidence)
@@ -298,12 +327,12 @@ class StanceFinder:
                 for holder, label in find_holders(text, m.start(), s, entities):
                     ev_start, ev_end = _evidence_after(text, m.end(), e)
                     if ev_end - ev_start < 4:                  # “…”他说: the quote before is the evidence
-                        q = text.rfind("“", s, m.start())
-                        if q < 0:
-                            continue
-                        ev_start, ev_end = q + 1, text.rfind("”", q, m.start())
-                        if ev_end <= ev_start:
-                            continue
+                        span = _quote_before(text, m.start(), s)
+                        if span is None:                       # 刘国正对队员的发挥表示满意: the clause itself
+                            span = _clause_start(text, m.start(), s), ev_end
+                            if m.end() == ev_end or ev_end - span[0] < 4:
+                                continue
+                        ev_start, ev_end = span
                     obj = None
                     if cue in STANCE_VERBS:
                         obj = re.split(r"[，,。；;！？!?]", text[m.end():e])[0].strip("“”\"「」 ")[:20] or None
@@ -341,7 +370,7 @@ class StanceFinder:
                 entities = Entities([e for e in doc.entities if e.field == name])
                 for c in self.candidates(text, name, entities):
                     evidence = text[c.start:c.end]
-                    target = _target(evidence, c.verb_object, entities, c.start, c.end)
+                    target = _target(evidence, c.verb_object, entities, c.start, c.end, c.holder)
                     polarity, score = self.polarity(evidence, c.cue, target)
                     linked = next((e.canonical or e.text for e in entities.within(c.start, c.end)
                                    if (e.canonical or e.text) in target), None)

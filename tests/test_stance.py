@@ -1,0 +1,95 @@
+"""Stances: holders, evidence, targets and polarity on the seed and on sentences made for each rule."""
+import json
+
+import pytest
+
+from conftest import SEED_GOLD
+from pipeline.evaluate import evaluate
+from pipeline.stance import lexicon_polarity
+
+
+def stances(extractor, text):
+    return [(s.holder, s.polarity, s.target) for s in extractor(text).stances]
+
+
+def holders(extractor, text):
+    return {s.holder for s in extractor(text).stances}
+
+
+def test_seed_stances_meet_the_bar(extractor):
+    report = evaluate(SEED_GOLD, extractor)["stances"]
+    assert report["pair"]["f1"] >= 0.75 and report["holder"]["f1"] >= 0.90
+
+
+def test_seed_holders_are_named_without_their_titles(seed_record):
+    found = {s.holder: s for s in seed_record.stances}
+    assert {"英伟达", "黄仁勋", "台积电", "斯科特·贝森特"} <= set(found)
+    assert found["斯科特·贝森特"].holder_label == "PER"
+    for s in seed_record.stances:     # evidence is the text at its offsets
+        assert getattr(seed_record, s.field)[s.start:s.end] == s.evidence
+
+
+@pytest.mark.parametrize("text, holder", [
+    ("英伟达CEO黄仁勋表示，中国市场至关重要。", "黄仁勋"),                # reporting cue; the role is not the holder
+    ("美国财政部部长斯科特·贝森特称，谈判取得进展。", "斯科特·贝森特"),     # a title before the name
+    ("分析师预计，明年营收将增长10%。", "分析师"),                      # a described holder
+    ("多位供应链人士透露，订单已经恢复。", "供应链人士"),                  # quantifier dropped
+    ("会议强调，要加快推进乡村振兴。", "会议"),
+    ("专家：“H20是别人给的糖，自己种的树才是根基。”", "专家"),            # name, colon, quote
+    ("教练刘国正对队员的发挥表示满意。", "刘国正"),                      # holder 对 target 表示 …
+])
+def test_holder_before_its_cue(extractor, text, holder):
+    assert holders(extractor, text) == {holder}
+
+
+def test_a_quote_of_several_sentences_belongs_to_the_speaker_after_it(extractor):
+    record = extractor("“这场比赛很关键。三位主力都上场了。”教练刘国正解释说。")
+    [s] = record.stances
+    assert s.holder == "刘国正" and s.evidence == "这场比赛很关键。三位主力都上场了"
+
+
+def test_pronouns_and_short_names_resolve_to_the_full_name(extractor):
+    assert holders(extractor, "黄仁勋昨天抵达北京。他表示，中国市场非常重要。") == {"黄仁勋"}
+    assert holders(extractor, "斯科特·贝森特周二抵达伦敦。贝森特称，谈判取得了进展。") == {"斯科特·贝森特"}
+    assert holders(extractor, "小米昨日发布公告。该公司否认存在数据泄露。") == {"小米"}
+
+
+def test_several_holders_of_one_cue_get_one_stance_each(extractor):
+    found = stances(extractor, "英特尔、台积电等企业也联名反对出口限制。")
+    assert sorted(found) == [("台积电", "oppose", "出口限制"), ("英特尔", "oppose", "出口限制")]
+
+
+@pytest.mark.parametrize("text, polarity, target", [
+    ("台积电反对过度限制中国。", "oppose", "过度限制中国"),       # what the stance verb governs
+    ("小米欢迎新规出台。", "support", "新规出台"),
+    ("消费者协会批评该商家虚假宣传。", "oppose", "该商家虚假宣传"),
+    ("华为表示不支持这项提案。", "oppose", "不支持这项提案"),      # negation flips 支持
+    ("教练刘国正对队员的发挥表示满意。", None, "队员的发挥"),
+])
+def test_stance_verbs_give_polarity_and_target(extractor, text, polarity, target):
+    [(_, found_polarity, found_target)] = stances(extractor, text)
+    assert found_target == target
+    if polarity:
+        assert found_polarity == polarity
+
+
+def test_narration_is_not_a_stance(extractor):
+    assert stances(extractor, "英伟达股价周二上涨3%。记者从现场了解到，展会将持续三天。") == []
+    assert stances(extractor, "该公司否认存在数据泄露。") == []      # a pronoun with nobody to point at
+
+
+def test_the_lexicon_baseline_reads_negation():
+    assert lexicon_polarity("我们支持这项计划", "表示")[0] == "support"
+    assert lexicon_polarity("我们不支持这项计划", "表示")[0] == "oppose"
+    assert lexicon_polarity("明年营收将增长10%", "预计")[0] == "neutral"
+
+
+@pytest.mark.slow
+def test_training_ships_the_mode_that_wins_end_to_end_on_held_out_folds(tmp_path):
+    from pipeline.train.stance import MODES, train
+
+    report = train(out_dir=str(tmp_path / "stance"))
+    meta = json.loads((tmp_path / "stance" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["mode"] == max(MODES, key=lambda m: report["held_out_end_to_end"][m])
+    assert report["held_out"]["classifier"]["macro_f1"] > report["held_out"]["lexicon"]["macro_f1"]
+    assert (tmp_path / "stance" / "weights.npy").exists() and (tmp_path / "stance" / "MODEL_CARD.md").exists()
