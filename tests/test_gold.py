@@ -7,15 +7,17 @@ from conftest import ROOT, SEED_GOLD
 
 DEV_GOLD = ROOT / "corpus" / "gold" / "dev.jsonl"
 MONEY_HELDOUT = ROOT / "corpus" / "gold" / "money_heldout.jsonl"
+STANCES = ROOT / "corpus" / "gold" / "stances.jsonl"
 
 
-@pytest.mark.parametrize("path", [DEV_GOLD, SEED_GOLD, MONEY_HELDOUT], ids=["dev", "seed", "money-heldout"])
+@pytest.mark.parametrize("path", [DEV_GOLD, SEED_GOLD, MONEY_HELDOUT, STANCES],
+                         ids=["dev", "seed", "money-heldout", "stances"])
 def test_every_annotation_occurs_in_its_text(path):
     problems = [f"{doc['id']}: {p}" for doc in load_gold(path) for p in check_gold(doc)]
     assert problems == []
 
 
-@pytest.mark.parametrize("path", [DEV_GOLD, MONEY_HELDOUT], ids=["dev", "money-heldout"])
+@pytest.mark.parametrize("path", [DEV_GOLD, MONEY_HELDOUT, STANCES], ids=["dev", "money-heldout", "stances"])
 def test_gold_is_inews_train_or_dev_only(path):
     docs = load_gold(path)
     assert len(docs) >= 20
@@ -23,5 +25,10 @@ def test_gold_is_inews_train_or_dev_only(path):
     assert len({d["id"] for d in docs}) == len(docs)
 
 
-def test_held_out_money_shares_no_article_with_dev():
-    assert not {d["id"] for d in load_gold(DEV_GOLD)} & {d["id"] for d in load_gold(MONEY_HELDOUT)}
+@pytest.mark.parametrize("path", [MONEY_HELDOUT, STANCES], ids=["money-heldout", "stances"])
+def test_held_out_sets_share_no_article_with_dev(path):
+    assert not {d["id"] for d in load_gold(DEV_GOLD)} & {d["id"] for d in load_gold(path)}
+
+
+def test_stance_training_data_is_large_enough():
+    assert sum(len(d["stances"]) for d in load_gold(STANCES)) >= 400
