@@ -77,12 +77,15 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
+RAY_ACTOR = b"ray::MapWorker(MapBatches(_RayExtractor))"   # the process title of our Ray Data actors
+
+
 def _ray_actors() -> list[int]:
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                if open(f"/proc/{entry}/cmdline", "rb").read().startswith(b"ray::MapWorker(MapBatches(_RayExtractor))"):
+                if open(f"/proc/{entry}/cmdline", "rb").read().startswith(RAY_ACTOR):
                     pids.append(int(entry))
             except OSError:
                 continue
@@ -148,8 +151,8 @@ def measure_e2e(data: Path, workers: int, out: Path, engine: str = "local", comp
     else:
         worker_mb = None
     return {"engine": engine, "workers": workers, "components": config["pipeline"]["components"],
-            "ner": config["entities"]["backend"], "articles": summary.read + summary.failed, "written": summary.written,
-            "failed": summary.failed, "chars": summary.chars,
+            "ner": config["entities"]["backend"], "articles": summary.read + summary.failed,
+            "written": summary.written, "failed": summary.failed, "chars": summary.chars,
             "seconds": round(summary.seconds, 2), "startup_seconds": round(summary.startup_seconds, 2),
             "chars_per_second": round(summary.chars_per_second),
             "peak_rss_mb_main": round(_peak_rss_mb()), "peak_rss_mb_worker": worker_mb}
@@ -237,15 +240,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "inews_dev.jsonl"
         write_inews_dev(data, args.articles)
-        runs = [_best(args.repeat, "--measure", "e2e", "--workers", str(w), "--data", str(data), "--out", f"{tmp}/w{w}.jsonl")
-                for w in (1, 2)]
+        runs = [_best(args.repeat, "--measure", "e2e", "--workers", str(w), "--data", str(data),
+                      "--out", f"{tmp}/w{w}.jsonl") for w in (1, 2)]
         if not args.no_ray:
             runs.append(_child("--measure", "e2e", "--engine", "ray", "--workers", "2", "--data", str(data),
                                "--out", f"{tmp}/ray.jsonl"))
         # what each later stage costs: the same 1-worker run without it
         stages = [_best(args.repeat, "--measure", "e2e", "--components", ",".join(STAGES[:n]), "--data", str(data),
                          "--out", f"{tmp}/stages{n}.jsonl") for n in (3, 4)]
-        charner = _best(args.repeat, "--measure", "e2e", "--ner", "charner", "--data", str(data), "--out", f"{tmp}/charner.jsonl")
+        charner = _best(args.repeat, "--measure", "e2e", "--ner", "charner", "--data", str(data),
+                        "--out", f"{tmp}/charner.jsonl")
         lac = _best(args.repeat, "--measure", "lac", "--data", f"{tmp}/w1.jsonl")
         memory = None
         if args.long:
@@ -287,12 +291,13 @@ def main() -> None:
         print(f"adding {added}: {before['chars_per_second']:,} → {after['chars_per_second']:,} chars/s "
               f"({change:+.1%}, 1 worker)")
     print(f"our NER model (charner) in place of LAC: {charner['chars_per_second']:,} chars/s "
-          f"({charner['chars_per_second'] / runs[0]['chars_per_second'] - 1:+.1%}), peak RSS {charner['peak_rss_mb_main']} MB")
+          f"({charner['chars_per_second'] / runs[0]['chars_per_second'] - 1:+.1%}), "
+          f"peak RSS {charner['peak_rss_mb_main']} MB")
     if memory:
         trace = ", ".join(f"{k}: main {v['main']} MB, worker {v['worker']} MB"
                           for k, v in memory["rss_over_time_mb"].items())
-        print(f"memory over {memory['articles']:,} articles (iNews train + dev, repeated; {memory['chars']:,} characters, "
-              f"2 workers, {memory['chars_per_second']:,} chars/s), RSS at {trace}")
+        print(f"memory over {memory['articles']:,} articles (iNews train + dev, repeated; "
+              f"{memory['chars']:,} characters, 2 workers, {memory['chars_per_second']:,} chars/s), RSS at {trace}")
     print(f"figures in {args.json}")
 
 

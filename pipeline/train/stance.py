@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..config import project_path
-from ..evaluate import holders_match, load_gold, score_stances
+from ..evaluate import load_gold, score_stances
 from ..stance import PolarityModel, polarity_features
 
 LABELS = PolarityModel.LABELS
@@ -160,8 +160,8 @@ finds opinion words and the classifier elsewhere. Weights: `weights.npy` (65,536
 `corpus/gold/stances.jsonl`: {report['articles']} iNews train/dev articles (never the test split) annotated by us
 per `../shared/gold/GUIDE.md`, {report['stances']} stances, learnt from their gold evidence. (Learning also from
 the evidence and cue the rule stage finds for the same holders, gold polarity carried over, scored lower
-end to end on held-out folds, and was dropped.) {report['folds']}-fold cross-validation over articles gives the held-out figures; the shipped weights are then
-learnt from all of them. `corpus/gold/dev.jsonl` (other articles) is a second check.
+end to end on held-out folds, and was dropped.) {report['folds']}-fold cross-validation over articles gives the
+held-out figures; the shipped weights are then learnt from all of them. `corpus/gold/dev.jsonl` (other articles) is a second check.
 
 ## Results
 End to end: (holder, polarity) F1 of the stance stage (SPEC §5), holders found by rule, polarity by each mode:
