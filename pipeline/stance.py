@@ -60,7 +60,6 @@ _QUANTIFIER = re.compile(r"^(?:正如|如|据|根据|按照|另据|而|在|也�
 NOT_HOLDERS = ("记者", "笔者", "小编", "本报", "本台", "本网", "大家", "人们", "有人", "我们", "你们", "我", "你")
 PRONOUNS = {"他": "PER", "她": "PER", "其": None, "该公司": "ORG", "公司方面": "ORG", "对方": None, "他们": None}
 _PRONOUN = re.compile("(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + ")$")
-_QUOTE_AFTER = re.compile(r"^[，,]?\s*[“\"「]")
 MAX_QUOTE = 400       # a quote of several sentences before its speaker (“…。…。”他说) is looked for this far back
 MAX_EVIDENCE = 80
 _REPORTED_BY = re.compile(r"接到([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:的)?(?:报警|报案|举报|投诉|求助)[，,]?(称|说|表示)?")

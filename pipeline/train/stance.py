@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..config import project_path
-from ..evaluate import load_gold, score_stances
+from ..evaluate import PRF, load_gold, score_stances
 from ..stance import PolarityModel, polarity_features
 
 LABELS = PolarityModel.LABELS
@@ -100,20 +100,20 @@ def train(out_dir: str = "models/stance-polarity", dim: int = 1 << 16, folds: in
     found, dev_found = found_stances(docs), found_stances(dev_docs)
 
     held: dict[str, list] = {m: [] for m in MODES}
-    held_e2e: dict[str, dict] = {m: {"tp": 0, "fp": 0, "fn": 0} for m in MODES}
+    held_e2e = {m: PRF() for m in MODES}
     for fold in range(folds):
         test_ids = [i for i in range(len(docs)) if i % folds == fold]
+        test_docs, test_found = [docs[i] for i in test_ids], [found[i] for i in test_ids]
         weights = fit(examples([docs[i] for i in range(len(docs)) if i % folds != fold]), dim)
         for mode in MODES:
             model = PolarityModel(weights, dim, mode=mode)
-            held[mode].append(scores(model, examples([docs[i] for i in test_ids])))
-            counts = end_to_end(model, [docs[i] for i in test_ids], [found[i] for i in test_ids])
-            for k in ("tp", "fp", "fn"):
-                held_e2e[mode][k] += counts[k]
+            held[mode].append(scores(model, examples(test_docs)))
+            counts = end_to_end(model, test_docs, test_found)
+            held_e2e[mode].add(counts["tp"], counts["fp"], counts["fn"])
     weights = fit(examples(docs), dim)
     report = {"stances": sum(len(d["stances"]) for d in docs), "articles": len(docs), "folds": folds,
               "held_out": {m: _mean(held[m]) for m in MODES},
-              "held_out_end_to_end": {m: _f1(held_e2e[m]) for m in MODES},
+              "held_out_end_to_end": {m: held_e2e[m].as_dict()["f1"] for m in MODES},
               "dev": {m: scores(PolarityModel(weights, dim, mode=m), examples(dev_docs)) for m in MODES},
               "dev_end_to_end": {m: end_to_end(PolarityModel(weights, dim, mode=m), dev_docs, dev_found)["f1"]
                                  for m in MODES}}
@@ -127,11 +127,6 @@ def train(out_dir: str = "models/stance-polarity", dim: int = 1 << 16, folds: in
     (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_card(out, report)
     return report
-
-
-def _f1(counts: dict) -> float:
-    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
-    return round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0
 
 
 def write_card(out: Path, report: dict) -> None:
@@ -161,7 +156,8 @@ finds opinion words and the classifier elsewhere. Weights: `weights.npy` (65,536
 per `../shared/gold/GUIDE.md`, {report['stances']} stances, learnt from their gold evidence. (Learning also from
 the evidence and cue the rule stage finds for the same holders, gold polarity carried over, scored lower
 end to end on held-out folds, and was dropped.) {report['folds']}-fold cross-validation over articles gives the
-held-out figures; the shipped weights are then learnt from all of them. `corpus/gold/dev.jsonl` (other articles) is a second check.
+held-out figures; the shipped weights are then learnt from all of them. `corpus/gold/dev.jsonl` (other
+articles) is a second check.
 
 ## Results
 End to end: (holder, polarity) F1 of the stance stage (SPEC §5), holders found by rule, polarity by each mode:
