@@ -48,6 +48,7 @@ _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经
                       r"昨日|今天|昨天|对此|就此|(?:在|对|向)?(?:接受)?[\u4e00-\u9fffA-Za-z]{0,8}?记者(?:采访时?)?|"
                       r"在接受采访时|接受采访时|在事后|事后|方面|等企业|等公司|等机构|等|们|二审|一审|"
                       r"最新|一直|仍|更|亦|均已|纷纷|联合|一致|立即|马上|先生|女士|听后|也都|"
+                      r"(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:[（(][^）)]{1,6}[）)])?|"       # 2月26日(星期二)
                       r"(?<![当本各外该])[\u4e00-\u9fff]{1,4}地|"            # 高兴地, 不可思议地
                       r"在[^，,。；;：:“”]{1,12}?(?:时|中|上|期间)|"             # 在峰会致辞中, 在微博上
                       r"接受[^，,。；;：:“”]{0,8}?(?:采访|访问)时?|"
@@ -64,7 +65,7 @@ GROUPS = ("供应链人士", "分析人士", "业内人士", "知情人士", "�
           "读者", "粉丝", "商贩", "环卫工", "服务员", "保安", "医院", "学校", "银行",
           "校长", "院长", "局长", "主任", "书记", "镇长", "村长", "队长", "所长", "站长", "代表", "检测员", "原告",
           "被告", "当事人", "受害人", "被害人", "目击者", "旁观者", "知情者", "男子", "女子", "妇女", "车主",
-          "车友", "彩民", "开发者", "与会者", "人们", "运营商")
+          "车友", "彩民", "开发者", "与会者", "人们", "运营商", "组织", "医界", "业界", "学界", "商界")
 _GROUP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{0,8}?(?:" + "|".join(GROUPS) + r")$")
 _QUANTIFIER = re.compile(r"^(?:正如|如|据|根据|按照|另据|而|在|也有|还有|另有|[一二两三四五六七八九十多几数]+(?:位|名|个|家|些)|"
                          r"某|一些|部分|许多|不少|有的|有|国内某?|该|这位|那位|其他|另一?位?)+")
@@ -73,6 +74,10 @@ PRONOUNS = {"他": "PER", "她": "PER", "其": None, "该公司": "ORG", "公司
 _PRONOUN = re.compile("(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + ")$")
 MAX_QUOTE = 400       # a quote of several sentences before its speaker (“…。…。”他说) is looked for this far back
 MAX_EVIDENCE = 80
+# a reaction the text attributes to someone: 引发医界不满, 引起了消费者责骂, 得到了运营商的高度评价
+_REACTION = re.compile(r"(?:引起|引发|招致|遭到|受到|得到|获得|赢得)了?(?:不少|许多|众多|大批|广大|一些|部分)?"
+                       r"([\u4e00-\u9fffA-Za-z·]{2,10}?)的?(不满|批评|质疑|谴责|反对|抗议|责骂|吐槽|反感|愤怒|担忧|"
+                       r"点赞|好评|称赞|赞扬|赞誉|欢迎|支持|高度评价|认可|肯定)")
 _REPORTED_BY = re.compile(r"接到([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:的)?(?:报警|报案|举报|投诉|求助)[，,]?(称|说|表示)?")
 
 
@@ -103,7 +108,8 @@ def _negated(text: str, pos: int) -> bool:
     return any(text[max(0, pos - 3):pos].endswith(n) for n in NEGATIONS)
 
 
-def lexicon_polarity(evidence: str, cue: str | None, target: str | None = None) -> tuple[str, float]:
+def lexicon_polarity(evidence: str, cue: str | None, target: str | None = None,
+                     holder: str | None = None) -> tuple[str, float]:
     """The baseline: count support and oppose words (a negation just before flips one)."""
     score = 0
     for words, sign in ((SUPPORT_WORDS, 1), (OPPOSE_WORDS, -1)):
@@ -155,10 +161,11 @@ def _hash(s: str, dim: int) -> int:
     return h % dim
 
 
-def polarity_features(evidence: str, cue: str | None, target: str | None, dim: int) -> dict[int, float]:
+def polarity_features(evidence: str, cue: str | None, target: str | None, dim: int,
+                      holder: str | None = None) -> dict[int, float]:
     """Hashed sparse features: character 1–3-grams of the evidence, the cue, opinion words with their
-    negation, the categories of sentiment-lexicon words with their negation, and the opinion words inside
-    the target."""
+    negation, the categories of sentiment-lexicon words with their negation, the opinion words inside
+    the target, and the holder's last one and two characters (法院, 警方, 网友 lean differently)."""
     feats: dict[int, float] = {}
 
     def add(name: str, value: float = 1.0) -> None:
@@ -184,6 +191,9 @@ def polarity_features(evidence: str, cue: str | None, target: str | None, dim: i
         for word in OPPOSE_WORDS + SUPPORT_WORDS:
             if word in target:
                 add(f"target:{word}")
+    if holder:
+        add(f"holder:{holder[-1:]}")
+        add(f"holder:{holder[-2:]}")
     if re.search(r"如果|若|假如|一旦|只要", text):
         add("conditional")
     if re.search(r"可能|或许|也许|预计|估计|有望", text):
@@ -212,16 +222,18 @@ class PolarityModel:
         return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"], meta["mode"],
                    meta.get("confident", 1.0))
 
-    def probabilities(self, evidence: str, cue: str | None, target: str | None) -> np.ndarray:
-        feats = polarity_features(evidence, cue, target, self.dim)
+    def probabilities(self, evidence: str, cue: str | None, target: str | None,
+                      holder: str | None = None) -> np.ndarray:
+        feats = polarity_features(evidence, cue, target, self.dim, holder)
         logits = sum(self.weights[k] * v for k, v in feats.items())
         e = np.exp(logits - logits.max())
         return e / e.sum()
 
-    def __call__(self, evidence: str, cue: str | None, target: str | None) -> tuple[str, float]:
+    def __call__(self, evidence: str, cue: str | None, target: str | None,
+                 holder: str | None = None) -> tuple[str, float]:
         if self.mode == "lexicon":
             return lexicon_polarity(evidence, cue, target)
-        p = self.probabilities(evidence, cue, target)
+        p = self.probabilities(evidence, cue, target, holder)
         if self.mode == "hybrid" and p.max() < self.confident:
             label, score = lexicon_polarity(evidence, cue, target)
             if label != "neutral":
@@ -363,7 +375,7 @@ def _target(evidence: str, verb_object: str | None, entities: Entities, start: i
 
 
 class StanceFinder:
-    def __init__(self, polarity: Callable[[str, str | None, str | None], tuple[str, float]], version: str):
+    def __init__(self, polarity: Callable[[str, str | None, str | None, str | None], tuple[str, float]], version: str):
         self.polarity = polarity
         self.version = version
 
@@ -375,6 +387,8 @@ class StanceFinder:
             for m in _CUE.finditer(text, s, e):
                 cue = m.group(0)
                 if cue in ("说", "称") and text[m.end():m.end() + 1] in "明为号作":   # 说明书, 称为, 称号
+                    continue
+                if cue == "警告" and text[m.start() - 1:m.start()] in "民交刑特巡辅":   # 民警告诉记者
                     continue
                 for holder, label in find_holders(text, m.start(), s, entities):
                     ev_start, ev_end = _evidence_after(text, m.end(), e)
@@ -401,6 +415,20 @@ class StanceFinder:
                     sentence_found.append(Candidate(named.canonical or named.text if named else holder,
                                                     named.label if named else None, m.group(2), ev_start, ev_end,
                                                     field))
+            if not sentence_found:                              # 抚恤金迟迟未发出，引发医界不满
+                for m in _REACTION.finditer(text, s, e):
+                    named = entities.ending_at(m.end(1))
+                    group = _GROUP.search(m.group(1))
+                    if named is not None and named.start >= m.start(1):
+                        holder, label = named.canonical or named.text, named.label
+                    elif group:
+                        holder, label = re.sub(r"^.*[的之]", "", _QUANTIFIER.sub("", group.group(0))), None
+                    else:
+                        continue
+                    ev_start = _clause_start(text, m.start(), s)
+                    if m.start() - ev_start < 4:                # the cause is the clause before: 因阻碍进出，引起…
+                        ev_start = _clause_start(text, max(s, ev_start - 1), s)
+                    sentence_found.append(Candidate(holder, label, m.group(2), ev_start, m.end(), field))
             if not sentence_found:                              # “…”他说 / 专家：“…” / 袁华君：骗子…
                 m = re.search(r"([\u4e00-\u9fffA-Za-z·]{2,12})[：:]\s*[“\"「]?", text[s:e])
                 if m:
@@ -423,7 +451,7 @@ class StanceFinder:
                 for c in self.candidates(text, name, entities):
                     evidence = text[c.start:c.end]
                     target = _target(evidence, c.verb_object, entities, c.start, c.end, c.holder)
-                    polarity, score = self.polarity(evidence, c.cue, target)
+                    polarity, score = self.polarity(evidence, c.cue, target, c.holder)
                     linked = next((e.canonical or e.text for e in entities.within(c.start, c.end)
                                    if (e.canonical or e.text) in target), None)
                     doc.stances.append({"holder": c.holder, "holder_label": c.holder_label, "target": target,
