@@ -1,9 +1,11 @@
 """Stances: holders, evidence, targets and polarity on the seed and on sentences made for each rule."""
 import json
 
+import numpy as np
 import pytest
 
 from conftest import SEED_GOLD
+from pipeline.config import project_path
 from pipeline.evaluate import evaluate
 from pipeline.stance import lexicon_polarity
 
@@ -92,4 +94,12 @@ def test_training_ships_the_mode_that_wins_end_to_end_on_held_out_folds(tmp_path
     meta = json.loads((tmp_path / "stance" / "meta.json").read_text(encoding="utf-8"))
     assert meta["mode"] == max(MODES, key=lambda m: report["held_out_end_to_end"][m])
     assert report["held_out"]["classifier"]["macro_f1"] > report["held_out"]["lexicon"]["macro_f1"]
-    assert (tmp_path / "stance" / "weights.npy").exists() and (tmp_path / "stance" / "MODEL_CARD.md").exists()
+    assert (tmp_path / "stance" / "MODEL_CARD.md").exists()
+    # each mode keeps its best setting on the held-out folds
+    for mode in MODES:
+        runs = [r["f1"] for r in report["end_to_end_by_setting"] if r["mode"] == mode]
+        assert report["held_out_end_to_end"][mode] == max(runs)
+    # the shipped model is exactly what `zhx train stance` makes from corpus/gold/stances.jsonl
+    shipped = project_path("models/stance-polarity")
+    assert np.array_equal(np.load(tmp_path / "stance" / "weights.npy"), np.load(shipped / "weights.npy"))
+    assert meta["mode"] == json.loads((shipped / "meta.json").read_text(encoding="utf-8"))["mode"]
