@@ -197,7 +197,7 @@ def train_ner(config_path, resume, epochs, export_only):
 
 @train.command(name="stance")
 def train_stance():
-    """Train the stance polarity classifier and ship it, or the lexicon baseline, whichever wins held-out."""
+    """Train the stance holder model and the polarity classifier; ship the polarity mode that wins held-out."""
     from .train.stance import train as run_training
 
     report = run_training()
@@ -206,7 +206,10 @@ def train_stance():
             click.echo(f"{part:9} {mode:10} polarity from gold evidence: accuracy {s['accuracy']:.3f}  "
                        f"macro F1 {s['macro_f1']:.3f}   end to end (holder, polarity) F1 "
                        f"{report[part + '_end_to_end'][mode]:.3f}")
-    click.echo(f"shipped: {report['shipped']} (models/stance-polarity)")
+    held = report["holders"]["held_out"]
+    click.echo(f"holders   held-out F1: rules alone {held['None']['f1']:.3f}, rules + model "
+               f"{held[str(report['holders']['threshold'])]['f1']:.3f} (threshold {report['holders']['threshold']})")
+    click.echo(f"shipped: {report['shipped']} (models/stance-polarity), models/stance-holders")
 
 
 @main.command()

@@ -8,6 +8,9 @@
    The journalist's own narration has no holder and yields nothing.
 2. Target: what a stance verb governs (反对“过度限制中国” → 过度限制中国), else the first named entity
    or noun phrase of the evidence; linked to an entity where it contains one.
+   Where no rule finds a holder in a sentence, a learned model (models/stance-holders) scores everyone
+   the sentence names (entities, described groups) as a holder: it learnt from our annotations what the
+   rules miss (法院认定…, 教育部发出通知禁止…, 原告要求…).
 3. Polarity (support / oppose / neutral) by a classifier over the evidence and the cue (see
    pipeline/train/stance.py), or by the cue-lexicon baseline (`[stance] polarity = "lexicon"`).
 """
@@ -69,6 +72,7 @@ GROUPS = ("供应链人士", "分析人士", "业内人士", "知情人士", "�
 _GROUP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{0,8}?(?:" + "|".join(GROUPS) + r")$")
 _QUANTIFIER = re.compile(r"^(?:正如|如|据|根据|按照|另据|而|在|也有|还有|另有|[一二两三四五六七八九十多几数]+(?:位|名|个|家|些)|"
                          r"某|一些|部分|许多|不少|有的|有|国内某?|该|这位|那位|其他|另一?位?)+")
+_LEADING = re.compile(r"^[但又再并而就也还却则都是其向对被让给把将由与和跟从说称]+")   # 但民警 → 民警
 NOT_HOLDERS = ("记者", "笔者", "小编", "本报", "本台", "本网", "大家", "人们", "有人", "我们", "你们", "我", "你")
 PRONOUNS = {"他": "PER", "她": "PER", "其": None, "该公司": "ORG", "公司方面": "ORG", "对方": None, "他们": None}
 _PRONOUN = re.compile("(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + ")$")
@@ -78,6 +82,13 @@ MAX_EVIDENCE = 80
 _REACTION = re.compile(r"(?:引起|引发|招致|遭到|受到|得到|获得|赢得)了?(?:不少|许多|众多|大批|广大|一些|部分)?"
                        r"([\u4e00-\u9fffA-Za-z·]{2,10}?)的?(不满|批评|质疑|谴责|反对|抗议|责骂|吐槽|反感|愤怒|担忧|"
                        r"点赞|好评|称赞|赞扬|赞誉|欢迎|支持|高度评价|认可|肯定)")
+
+
+def _group_name(phrase: str) -> str:
+    """The description of a group as a holder: 一些移民权利组织 → 移民权利组织, 前来报名的家长 → 家长."""
+    return _LEADING.sub("", re.sub(r"^.*[的之，,、]", "", _QUANTIFIER.sub("", phrase)))
+
+
 _REPORTED_BY = re.compile(r"接到([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:的)?(?:报警|报案|举报|投诉|求助)[，,]?(称|说|表示)?")
 
 
@@ -321,8 +332,7 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
         return [(named.canonical or named.text, named.label)] if named else []
     group = _GROUP.search(text[clause_from:end])
     if group:
-        name = _QUANTIFIER.sub("", group.group(0))
-        name = re.sub(r"^.*[的之]", "", name)
+        name = _group_name(group.group(0))
         if len(name) >= 2 and name not in NOT_HOLDERS:
             return [(name, None)]
     return []
@@ -374,10 +384,80 @@ def _target(evidence: str, verb_object: str | None, entities: Entities, start: i
     return next((w for w in words if len(w) >= 2), evidence)[:20]
 
 
+# ---- learned holders ---------------------------------------------------------------------
+_GROUP_WORD = re.compile("|".join(sorted(GROUPS, key=len, reverse=True)))
+
+
+def holder_candidates(text: str, s: int, e: int, entities: Entities) -> list[tuple[int, int, str, str | None]]:
+    """Everyone sentence [s, e) names who could hold a stance: (start, end, holder, label) of its
+    PER/ORG/LOC entities and its described groups (多位供应链人士 → 供应链人士)."""
+    found = [(en.start, en.end, en.canonical or en.text, en.label) for en in entities.within(s, e)]
+    for m in _GROUP_WORD.finditer(text, s, e):
+        if any(a <= m.start() < b for a, b, *_ in found):
+            continue
+        group = _GROUP.search(text, max(s, m.start() - 6), m.end())
+        name = _group_name(group.group(0) if group else m.group(0))
+        name = name if len(name) >= len(m.group(0)) else m.group(0)
+        found.append((m.end() - len(name), m.end(), name, None))
+    return found
+
+
+def holder_features(text: str, s: int, e: int, start: int, end: int, holder: str, label: str | None,
+                    dim: int) -> dict[int, float]:
+    """Hashed features of one candidate holder: its kind, its last characters, what follows and precedes
+    it, whether a cue, a colon or a quote is near, where it stands in the sentence."""
+    names = [f"label:{label}", f"suffix1:{holder[-1:]}", f"suffix2:{holder[-2:]}", f"length:{min(len(holder), 6)}",
+             f"initial:{start - s <= 2}", f"position:{min((start - s) // 5, 6)}",
+             f"colon:{text[end:end + 1] in '：:'}", f"in_quote:{text.count('“', s, start) > text.count('”', s, start)}",
+             f"quote_in_sentence:{'“' in text[s:e]}", f"quote_after:{'“' in text[end:e]}",
+             f"quote_before:{'”' in text[s:start]}"]
+    names += [f"after{k}:{text[end:min(e, end + k)]}" for k in (1, 2, 3, 4)]
+    names += [f"before{k}:{text[max(s, start - k):start]}" for k in (1, 2)]
+    cue = _CUE.search(text, end, min(e, end + 10))
+    names.append(f"cue:{cue.group(0) if cue else None}")
+    if cue:
+        names.append(f"cue_gap:{min(cue.start() - end, 5)}")
+    feats: dict[int, float] = {}
+    for name in names:
+        k = _hash(name, dim)
+        feats[k] = feats.get(k, 0.0) + 1.0
+    return feats
+
+
+class HolderModel:
+    """Logistic regression over holder_features (trained by pipeline/train/stance.py): who holds a stance
+    in a sentence the rules found none in."""
+
+    def __init__(self, weights: np.ndarray, dim: int, threshold: float, name: str = "stance-holders",
+                 version: str = "1"):
+        self.weights, self.dim, self.threshold = weights, dim, threshold
+        self.version = f"{name}@{version}"
+
+    @classmethod
+    def load(cls, model_dir: Path) -> HolderModel:
+        meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+        return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["threshold"], meta["name"], meta["version"])
+
+    def probability(self, feats: dict[int, float]) -> float:
+        logits = sum(self.weights[k] * v for k, v in feats.items())
+        return float(1 / (1 + np.exp(logits[0] - logits[1])))     # columns: not a holder, a holder
+
+    def find(self, text: str, s: int, e: int, entities: Entities) -> list[tuple[int, int, str, str | None]]:
+        found, seen = [], set()
+        for start, end, holder, label in holder_candidates(text, s, e, entities):
+            if holder not in seen and self.probability(
+                    holder_features(text, s, e, start, end, holder, label, self.dim)) >= self.threshold:
+                found.append((start, end, holder, label))
+                seen.add(holder)
+        return found
+
+
 class StanceFinder:
-    def __init__(self, polarity: Callable[[str, str | None, str | None, str | None], tuple[str, float]], version: str):
+    def __init__(self, polarity: Callable[[str, str | None, str | None, str | None], tuple[str, float]], version: str,
+                 holders: HolderModel | None = None):
         self.polarity = polarity
         self.version = version
+        self.holders = holders
 
     def candidates(self, text: str, field: str, entities: Entities) -> list[Candidate]:
         found: list[Candidate] = []
@@ -422,7 +502,7 @@ class StanceFinder:
                     if named is not None and named.start >= m.start(1):
                         holder, label = named.canonical or named.text, named.label
                     elif group:
-                        holder, label = re.sub(r"^.*[的之]", "", _QUANTIFIER.sub("", group.group(0))), None
+                        holder, label = _group_name(group.group(0)), None
                     else:
                         continue
                     ev_start = _clause_start(text, m.start(), s)
@@ -440,6 +520,19 @@ class StanceFinder:
                 prev = found[-1]                                # a quote right after a holder's sentence: theirs
                 ev_start, ev_end = _evidence_after(text, s, e)
                 sentence_found.append(Candidate(prev.holder, prev.holder_label, None, ev_start, ev_end, field))
+            if not sentence_found and self.holders is not None:   # 法院认定…, 原告要求…: learnt, not ruled
+                for start, end, holder, label in self.holders.find(text, s, e, entities):
+                    ev_start, ev_end = _evidence_after(text, end, e)
+                    if ev_end - ev_start < 4:                  # the holder closes the sentence: what came before
+                        ev_start, ev_end = s, start
+                        while ev_end > ev_start and text[ev_end - 1] in "。！？!?，,：:“”\"」 ":
+                            ev_end -= 1
+                        if ev_end - ev_start < 4:
+                            continue
+                        ev_start = max(ev_start, ev_end - MAX_EVIDENCE)
+                    cue = _CUE.search(text, end, min(e, end + 10))
+                    sentence_found.append(Candidate(holder, label, cue.group(0) if cue else None, ev_start,
+                                                    min(ev_end, ev_start + MAX_EVIDENCE), field))
             found += sentence_found
         return found
 
@@ -463,7 +556,11 @@ class StanceFinder:
 @component("stance")
 def make_stance_finder(config: dict) -> StanceFinder:
     section = config.get("stance", {})
+    holders = None
+    if section.get("holders", "model") == "model":
+        holders = HolderModel.load(project_path(section.get("holder_model", "models/stance-holders")))
+    suffix = f"+{holders.version}" if holders else ""
     if section.get("polarity", "model") == "lexicon":
-        return StanceFinder(lexicon_polarity, "stance-lexicon@1")
+        return StanceFinder(lexicon_polarity, "stance-lexicon@1" + suffix, holders)
     model = PolarityModel.load(project_path(section.get("model", "models/stance-polarity")))
-    return StanceFinder(model, f"{model.version}+{model.mode}")
+    return StanceFinder(model, f"{model.version}+{model.mode}{suffix}", holders)

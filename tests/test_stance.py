@@ -7,6 +7,7 @@ import pytest
 from conftest import SEED_GOLD
 from pipeline.config import project_path
 from pipeline.evaluate import evaluate
+from pipeline.extractor import load
 from pipeline.stance import lexicon_polarity
 
 
@@ -80,6 +81,17 @@ def test_narration_is_not_a_stance(extractor):
     assert stances(extractor, "该公司否认存在数据泄露。") == []      # a pronoun with nobody to point at
 
 
+@pytest.mark.parametrize("text, holder", [
+    ("北京市三中院经审理认为，胡某的行为构成盗窃罪。", "北京市三中院"),     # a court's finding, cue far from it
+    ("经讯问，涂某对其假冒警察身份招摇撞骗的违法事实供认不讳。", "涂某"),  # no cue word at all
+])
+def test_the_holder_model_finds_who_the_rules_miss(extractor, text, holder):
+    rules_alone = load(None, stance={"holders": "rules"})
+    assert rules_alone(text).stances == []
+    found = extractor(text).stances
+    assert [s.holder for s in found] == [holder] and text.endswith(found[0].evidence + "。")
+
+
 def test_the_lexicon_baseline_reads_negation():
     assert lexicon_polarity("我们支持这项计划", "表示")[0] == "support"
     assert lexicon_polarity("我们不支持这项计划", "表示")[0] == "oppose"
@@ -90,7 +102,7 @@ def test_the_lexicon_baseline_reads_negation():
 def test_training_ships_the_mode_that_wins_end_to_end_on_held_out_folds(tmp_path):
     from pipeline.train.stance import MODES, train
 
-    report = train(out_dir=str(tmp_path / "stance"))
+    report = train(out_dir=str(tmp_path / "stance"), holders_dir=str(tmp_path / "holders"))
     meta = json.loads((tmp_path / "stance" / "meta.json").read_text(encoding="utf-8"))
     assert meta["mode"] == max(MODES, key=lambda m: report["held_out_end_to_end"][m])
     assert report["held_out"]["classifier"]["macro_f1"] > report["held_out"]["lexicon"]["macro_f1"]
@@ -103,3 +115,9 @@ def test_training_ships_the_mode_that_wins_end_to_end_on_held_out_folds(tmp_path
     shipped = project_path("models/stance-polarity")
     assert np.array_equal(np.load(tmp_path / "stance" / "weights.npy"), np.load(shipped / "weights.npy"))
     assert meta["mode"] == json.loads((shipped / "meta.json").read_text(encoding="utf-8"))["mode"]
+    holders = project_path("models/stance-holders")
+    assert np.array_equal(np.load(tmp_path / "holders" / "weights.npy"), np.load(holders / "weights.npy"))
+    # the holder model's threshold is the best on held-out folds, and it beats the rules alone there
+    held = report["holders"]["held_out"]
+    assert held[str(report["holders"]["threshold"])]["f1"] == max(s["f1"] for t, s in held.items() if t != "None")
+    assert held[str(report["holders"]["threshold"])]["f1"] > held["None"]["f1"]

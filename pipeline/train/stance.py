@@ -1,15 +1,21 @@
-"""`zhx train stance`: the polarity classifier of stances, against the cue-lexicon baseline.
+"""`zhx train stance`: the stance stage's two models — who holds a stance where the rules find no holder
+(models/stance-holders), and the polarity classifier, against the cue-lexicon baseline (models/stance-polarity).
 
-Data: corpus/gold/stances.jsonl (our annotations of iNews train/dev articles). The classifier is a
-multinomial logistic regression over hashed character n-grams, the cue, opinion words and sentiment-lexicon
-categories with their negation, and the holder's last characters (numpy, no torch).
+Holders: every entity and described group of every sentence is a candidate, labelled by whether the gold
+has a stance of it with evidence in that sentence; a logistic regression over its context; the threshold
+is chosen by holder F1 on held-out folds, rules alone being the baseline.
+
+Data: corpus/gold/stances.jsonl (our annotations of iNews train/dev articles). The polarity classifier is
+a multinomial logistic regression over hashed character n-grams, the cue, opinion words and
+sentiment-lexicon categories with their negation, and the holder's last characters (numpy, no torch).
 
 Three ways to decide a polarity — the classifier, the cue-lexicon baseline, and the hybrid (the lexicon
-where it finds opinion words and the classifier is not confident, the classifier elsewhere) — are compared by 5-fold cross-validation over
-articles (an article's stances stay in one fold), two ways: polarity from gold evidence (macro F1), and
-end to end, (holder, polarity) F1 of the stance stage on the held-out articles (SPEC §5). The winner end
-to end (and the hybrid's confidence threshold) is shipped, with weights learnt from all of stances.jsonl; corpus/gold/dev.jsonl is a second,
-independent check.
+where it finds opinion words and the classifier is not confident, the classifier elsewhere) — are
+compared by 5-fold cross-validation over articles (an article's stances stay in one fold), two ways:
+polarity from gold evidence (macro F1), and end to end, (holder, polarity) F1 of the stance stage on the
+held-out articles (SPEC §5), with holders found as each fold's holder model finds them. Each mode keeps
+its best weight decay and threshold; the winner end to end is shipped, with weights learnt from all of
+stances.jsonl. corpus/gold/dev.jsonl is a second, independent check.
 """
 from __future__ import annotations
 
@@ -20,8 +26,11 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..config import project_path
-from ..evaluate import PRF, load_gold, score_stances
-from ..stance import PolarityModel, polarity_features
+from ..doc import Article, Doc
+from ..evaluate import PRF, holders_match, load_gold, score_stances
+from ..segment import sentences
+from ..stance import (Entities, HolderModel, PolarityModel, StanceFinder, holder_candidates, holder_features,
+                      lexicon_polarity, polarity_features)
 
 LABELS = PolarityModel.LABELS
 
@@ -32,30 +41,54 @@ def examples(docs: list[dict]) -> list[tuple[str, str | None, str, str, str]]:
             for d in docs for s in d["stances"]]
 
 
-def found_stances(docs: list[dict]) -> list[list[dict]]:
-    """What the rule stage finds in each gold article (holders, evidence, cues, targets; polarity unused)."""
+def analysed(docs: list[dict]) -> list[Doc]:
+    """Gold articles through the stages before stance (normalized, segmented, with entities)."""
     from ..extractor import load
 
-    nlp = load(None, stance={"polarity": "lexicon"}, pipeline={"components": ["normalize", "segment", "entities",
-                                                                              "stance"]})
-    return [[s.model_dump() for s in nlp(d["text"], title=d.get("title")).stances] for d in docs]
+    nlp = load(None, pipeline={"components": ["normalize", "segment", "entities"]})
+    return [nlp.run([Doc.from_article(Article(id=d["id"], source="gold", text=d["text"], title=d.get("title")))])[0]
+            for d in docs]
+
+
+def found_stances(docs: list[Doc], holders: HolderModel | None) -> list[list[dict]]:
+    """What the stance stage finds in each analysed article (holders, evidence, cues, targets; polarity unused)."""
+    finder = StanceFinder(lexicon_polarity, "", holders)
+    finder(docs)
+    return [list(doc.stances) for doc in docs]
+
+
+def _records(found: list[list[dict]], predict=None) -> list[SimpleNamespace]:
+    return [SimpleNamespace(stances=[SimpleNamespace(
+        holder=f["holder"], polarity=predict(f["evidence"], f["cue"], f["target"], f["holder"])[0] if predict else "")
+        for f in fs]) for fs in found]
 
 
 def end_to_end(predict, docs: list[dict], found: list[list[dict]]) -> dict:
     """(holder, polarity) F1 of the stance stage over docs, with `predict` deciding polarities."""
-    records = [SimpleNamespace(stances=[SimpleNamespace(holder=f["holder"],
-                                                        polarity=predict(f["evidence"], f["cue"], f["target"],
-                                                                         f["holder"])[0])
-                                        for f in fs]) for fs in found]
-    return score_stances(docs, records)["pair"]
+    return score_stances(docs, _records(found, predict))["pair"]
 
 
-def fit(data, dim: int, epochs: int = 300, lr: float = 0.05, l2: float = 1e-4, seed: int = 13) -> np.ndarray:
+def holder_rows(gold: dict, doc: Doc, dim: int) -> list[tuple[dict[int, float], int]]:
+    """Every candidate holder of every sentence, labelled 1 where the gold has a stance of that holder
+    with evidence in that sentence."""
+    rows = []
+    for name, text in doc.fields():
+        entities = Entities([e for e in doc.entities if e.field == name])
+        evidence = [(s["holder"], text.find(s["evidence"])) for s in gold["stances"]]
+        evidence = [(h, i, i + len(s["evidence"])) for (h, i), s in zip(evidence, gold["stances"]) if i >= 0]
+        for s, e in sentences(text):
+            for start, end, holder, label in holder_candidates(text, s, e, entities):
+                y = any(holders_match(holder, h) and i < e and j > s for h, i, j in evidence)
+                rows.append((holder_features(text, s, e, start, end, holder, label, dim), int(y)))
+    return rows
+
+
+def _fit_softmax(rows: list[dict[int, float]], labels: list[int], n_labels: int, dim: int, epochs: int = 300,
+                 lr: float = 0.05, l2: float = 1e-4, seed: int = 13) -> np.ndarray:
     """Full-batch Adam on the cross-entropy of a linear softmax model over sparse features."""
     rng = np.random.default_rng(seed)
-    rows = [polarity_features(ev, cue, tgt, dim, holder) for ev, cue, tgt, holder, _ in data]
-    n, n_labels = len(rows), len(LABELS)
-    gold = np.eye(n_labels)[[LABELS.index(p) for *_, p in data]]
+    n = len(rows)
+    gold = np.eye(n_labels)[labels]
     row_of = np.repeat(np.arange(n), [len(r) for r in rows])          # the features as one sparse matrix
     index = np.fromiter((k for r in rows for k in r), dtype=np.int64, count=len(row_of))
     value = np.fromiter((x for r in rows for x in r.values()), dtype=np.float64, count=len(row_of))
@@ -71,6 +104,16 @@ def fit(data, dim: int, epochs: int = 300, lr: float = 0.05, l2: float = 1e-4, s
         v = 0.999 * v + 0.001 * grad * grad
         w -= lr * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
     return w
+
+
+def fit(data, dim: int, l2: float = 1e-4) -> np.ndarray:
+    """The polarity classifier's weights from (evidence, cue, target, holder, polarity) examples."""
+    rows = [polarity_features(ev, cue, tgt, dim, holder) for ev, cue, tgt, holder, _ in data]
+    return _fit_softmax(rows, [LABELS.index(p) for *_, p in data], len(LABELS), dim, l2=l2)
+
+
+def fit_holders(rows: list[tuple[dict[int, float], int]], dim: int) -> np.ndarray:
+    return _fit_softmax([r for r, _ in rows], [y for _, y in rows], 2, dim, epochs=200)
 
 
 def scores(predict, data) -> dict:
@@ -99,10 +142,37 @@ def _mean(reports: list[dict]) -> dict:
             "f1": {k: round(sum(r["f1"][k] for r in reports) / len(reports), 4) for k in LABELS}}
 
 
-def train(out_dir: str = "models/stance-polarity", dim: int = 1 << 16, folds: int = 5) -> dict:
+HOLDER_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/stance-holders",
+          dim: int = 1 << 16, folds: int = 5) -> dict:
     docs = load_gold(project_path("corpus/gold/stances.jsonl"))
     dev_docs = [d for d in load_gold(project_path("corpus/gold/dev.jsonl")) if d.get("stances")]
-    found, dev_found = found_stances(docs), found_stances(dev_docs)
+    analysed_docs, analysed_dev = analysed(docs), analysed(dev_docs)
+    rows = [holder_rows(d, a, dim) for d, a in zip(docs, analysed_docs)]
+    fold_of = [i % folds for i in range(len(docs))]
+
+    # holders: rules alone, and rules with the learned model at each threshold, on held-out folds
+    held_holders = {t: PRF() for t in (None, *HOLDER_THRESHOLDS)}
+    found_by: dict = {t: [None] * len(docs) for t in held_holders}
+    for fold in range(folds):
+        test_ids = [i for i in range(len(docs)) if fold_of[i] == fold]
+        weights = fit_holders([r for i in range(len(docs)) if fold_of[i] != fold for r in rows[i]], dim)
+        for t in held_holders:
+            model = HolderModel(weights, dim, t) if t is not None else None
+            found = found_stances([analysed_docs[i] for i in test_ids], model)
+            counts = score_stances([docs[i] for i in test_ids], _records(found))["holder"]
+            held_holders[t].add(counts["tp"], counts["fp"], counts["fn"])
+            for i, f in zip(test_ids, found):
+                found_by[t][i] = f
+    holder_f1 = {t: held_holders[t].as_dict() for t in held_holders}
+    threshold = max(HOLDER_THRESHOLDS, key=lambda t: holder_f1[t]["f1"])
+    holder_model = HolderModel(fit_holders([r for rs in rows for r in rs], dim), dim, threshold)
+    found = found_by[threshold]                 # each article's stances as its fold's holder model finds them
+    dev_found = found_stances(analysed_dev, holder_model)
+    dev_holders = {t: score_stances(dev_docs, _records(found_stances(analysed_dev, m)))["holder"]
+                   for t, m in (("rules", None), ("rules+model", holder_model))}
 
     # every setting (mode, weight decay, hybrid threshold) is scored end to end on the held-out folds;
     # each mode keeps its best setting, and the best mode is shipped
@@ -126,6 +196,8 @@ def train(out_dir: str = "models/stance-polarity", dim: int = 1 << 16, folds: in
     shipped = {m: PolarityModel(fit(examples(docs), dim, l2=best[m][1]), dim, mode=m, confident=best[m][2])
                for m in MODES}
     report = {"stances": sum(len(d["stances"]) for d in docs), "articles": len(docs), "folds": folds,
+              "holders": {"threshold": threshold, "held_out": {str(t): holder_f1[t] for t in holder_f1},
+                          "dev": dev_holders},
               "settings": {m: {"l2": best[m][1], "confident": best[m][2]} for m in MODES},
               "end_to_end_by_setting": [{"mode": m, "l2": l2, "confident": t, "f1": f1[(m, l2, t)]}
                                         for m, l2, t in variants],
@@ -142,6 +214,13 @@ def train(out_dir: str = "models/stance-polarity", dim: int = 1 << 16, folds: in
             "confident": shipped[winner].confident, "report": report}
     (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_card(out, report)
+    holders_out = project_path(holders_dir)
+    holders_out.mkdir(parents=True, exist_ok=True)
+    np.save(holders_out / "weights.npy", holder_model.weights)
+    meta = {"name": "stance-holders", "version": "1", "dim": dim, "threshold": threshold,
+            "report": report["holders"]}
+    (holders_out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_holders_card(holders_out, report)
     return report
 
 
@@ -211,4 +290,54 @@ the scam or support caution?), and our annotators differed on such cases.
 
 ## Retraining
 `zhx train stance` (a few minutes on a CPU; deterministic).
+""", encoding="utf-8")
+
+
+def write_holders_card(out: Path, report: dict) -> None:
+    holders = report["holders"]
+
+    def row(name: str, s: dict) -> str:
+        return f"| {name} | {s['p']:.3f} | {s['r']:.3f} | {s['f1']:.3f} |"
+
+    held = "\n".join(row("rules alone" if t == "None" else f"rules + model, threshold {t}", s)
+                     for t, s in holders["held_out"].items())
+    dev = "\n".join(row(name, s) for name, s in holders["dev"].items())
+    (out / "MODEL_CARD.md").write_text(f"""# stance-holders (version 1)
+
+Who holds a stance, where the rules of the stance stage (pipeline/stance.py) find no holder in a
+sentence: every entity (PER, ORG, LOC) and described group (网友, 供应链人士, 原告 …) the sentence names
+is scored, and those at or above the threshold ({holders['threshold']}) hold a stance whose evidence is
+the rest of the sentence (or, when they close it, what came before). It learnt from our annotations
+what the rules miss: narrated positions (法院认定…, 教育部发出通知禁止…, 原告要求…), reactions,
+speakers far from a cue word.
+
+## Model
+Logistic regression (two classes) over 65,536 hashed features of a candidate: its kind (entity label or
+group), its last one and two characters, the one to four characters after it and the two before it,
+the nearest cue word within ten characters and its distance, a colon after it, whether it stands
+inside a quote, whether the sentence has a quote before or after it, its position in the sentence.
+Weights: `weights.npy` (65,536 × 2, float32).
+
+## Data
+`corpus/gold/stances.jsonl` ({report['articles']} iNews train/dev articles, {report['stances']} stances): each
+candidate of each sentence is a positive example when a gold stance has that holder and its evidence
+in that sentence. The threshold is chosen by holder F1 on {report['folds']}-fold cross-validation over
+articles; the shipped weights are learnt from all of them.
+
+## Results
+Holder F1 (SPEC §5: holders matched by containment, per article), held-out folds:
+
+| holders found by | P | R | F1 |
+| --- | --- | --- | --- |
+{held}
+
+`corpus/gold/dev.jsonl` (other articles):
+
+| holders found by | P | R | F1 |
+| --- | --- | --- | --- |
+{dev}
+
+## Retraining
+`zhx train stance` trains this model and the polarity model together (a few minutes on a CPU;
+deterministic).
 """, encoding="utf-8")
