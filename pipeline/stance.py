@@ -119,8 +119,7 @@ def _negated(text: str, pos: int) -> bool:
     return any(text[max(0, pos - 3):pos].endswith(n) for n in NEGATIONS)
 
 
-def lexicon_polarity(evidence: str, cue: str | None, target: str | None = None,
-                     holder: str | None = None) -> tuple[str, float]:
+def lexicon_polarity(evidence: str, cue: str | None, target: str | None = None) -> tuple[str, float]:
     """The baseline: count support and oppose words (a negation just before flips one)."""
     score = 0
     for words, sign in ((SUPPORT_WORDS, 1), (OPPOSE_WORDS, -1)):
@@ -172,11 +171,10 @@ def _hash(s: str, dim: int) -> int:
     return h % dim
 
 
-def polarity_features(evidence: str, cue: str | None, target: str | None, dim: int,
-                      holder: str | None = None) -> dict[int, float]:
-    """Hashed sparse features: character 1–3-grams of the evidence, the cue, opinion words with their
-    negation, the categories of sentiment-lexicon words with their negation, the opinion words inside
-    the target, and the holder's last one and two characters (法院, 警方, 网友 lean differently)."""
+def polarity_features(evidence: str, cue: str | None, target: str | None, dim: int) -> dict[int, float]:
+    """Hashed sparse features: character 1–3-grams of the evidence, the cue and the opinion words in it,
+    opinion words with their negation, the categories of sentiment-lexicon words with their negation, and the opinion words inside
+    the target."""
     feats: dict[int, float] = {}
 
     def add(name: str, value: float = 1.0) -> None:
@@ -188,6 +186,9 @@ def polarity_features(evidence: str, cue: str | None, target: str | None, dim: i
         for i in range(len(text) - n + 1):
             add(f"g{n}:{text[i:i + n]}", 1.0 / n)
     add(f"cue:{cue}")
+    for words, tag in ((SUPPORT_WORDS, "S"), (OPPOSE_WORDS, "O")):
+        if cue and any(word in cue for word in words):          # 联名反对 is an oppose cue, however rare
+            add(f"cue_lexicon:{tag}")
     for words, tag in ((SUPPORT_WORDS, "S"), (OPPOSE_WORDS, "O")):
         for word in words:
             for m in re.finditer(re.escape(word), text):
@@ -202,9 +203,6 @@ def polarity_features(evidence: str, cue: str | None, target: str | None, dim: i
         for word in OPPOSE_WORDS + SUPPORT_WORDS:
             if word in target:
                 add(f"target:{word}")
-    if holder:
-        add(f"holder:{holder[-1:]}")
-        add(f"holder:{holder[-2:]}")
     if re.search(r"如果|若|假如|一旦|只要", text):
         add("conditional")
     if re.search(r"可能|或许|也许|预计|估计|有望", text):
@@ -233,18 +231,16 @@ class PolarityModel:
         return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"], meta["mode"],
                    meta.get("confident", 1.0))
 
-    def probabilities(self, evidence: str, cue: str | None, target: str | None,
-                      holder: str | None = None) -> np.ndarray:
-        feats = polarity_features(evidence, cue, target, self.dim, holder)
+    def probabilities(self, evidence: str, cue: str | None, target: str | None) -> np.ndarray:
+        feats = polarity_features(evidence, cue, target, self.dim)
         logits = sum(self.weights[k] * v for k, v in feats.items())
         e = np.exp(logits - logits.max())
         return e / e.sum()
 
-    def __call__(self, evidence: str, cue: str | None, target: str | None,
-                 holder: str | None = None) -> tuple[str, float]:
+    def __call__(self, evidence: str, cue: str | None, target: str | None) -> tuple[str, float]:
         if self.mode == "lexicon":
             return lexicon_polarity(evidence, cue, target)
-        p = self.probabilities(evidence, cue, target, holder)
+        p = self.probabilities(evidence, cue, target)
         if self.mode == "hybrid" and p.max() < self.confident:
             label, score = lexicon_polarity(evidence, cue, target)
             if label != "neutral":
@@ -393,8 +389,8 @@ def holder_candidates(text: str, s: int, e: int, entities: Entities) -> list[tup
     PER/ORG/LOC entities and its described groups (多位供应链人士 → 供应链人士)."""
     found = [(en.start, en.end, en.canonical or en.text, en.label) for en in entities.within(s, e)]
     for m in _GROUP_WORD.finditer(text, s, e):
-        if any(a <= m.start() < b for a, b, *_ in found):
-            continue
+        if any(a <= m.start() < b for a, b, *_ in found) or text[m.start() - 1:m.start()] in "该这那此本其":
+            continue                                  # 该公司 points back: the rules resolve it, or nobody holds
         group = _GROUP.search(text, max(s, m.start() - 6), m.end())
         name = _group_name(group.group(0) if group else m.group(0))
         name = name if len(name) >= len(m.group(0)) else m.group(0)
@@ -453,7 +449,7 @@ class HolderModel:
 
 
 class StanceFinder:
-    def __init__(self, polarity: Callable[[str, str | None, str | None, str | None], tuple[str, float]], version: str,
+    def __init__(self, polarity: Callable[[str, str | None, str | None], tuple[str, float]], version: str,
                  holders: HolderModel | None = None):
         self.polarity = polarity
         self.version = version
@@ -544,7 +540,7 @@ class StanceFinder:
                 for c in self.candidates(text, name, entities):
                     evidence = text[c.start:c.end]
                     target = _target(evidence, c.verb_object, entities, c.start, c.end, c.holder)
-                    polarity, score = self.polarity(evidence, c.cue, target, c.holder)
+                    polarity, score = self.polarity(evidence, c.cue, target)
                     linked = next((e.canonical or e.text for e in entities.within(c.start, c.end)
                                    if (e.canonical or e.text) in target), None)
                     doc.stances.append({"holder": c.holder, "holder_label": c.holder_label, "target": target,

@@ -99,12 +99,14 @@ def test_the_lexicon_baseline_reads_negation():
 
 
 @pytest.mark.slow
-def test_training_ships_the_mode_that_wins_end_to_end_on_held_out_folds(tmp_path):
+def test_training_ships_the_simplest_mode_within_noise_of_the_best_on_held_out_folds(tmp_path):
     from pipeline.train.stance import MODES, train
 
     report = train(out_dir=str(tmp_path / "stance"), holders_dir=str(tmp_path / "holders"))
     meta = json.loads((tmp_path / "stance" / "meta.json").read_text(encoding="utf-8"))
-    assert meta["mode"] == max(MODES, key=lambda m: report["held_out_end_to_end"][m])
+    f1 = report["held_out_end_to_end"]
+    assert report["best"] == max(MODES, key=f1.get) and 0 < report["standard_error"] < 0.05
+    assert meta["mode"] == next(m for m in MODES if f1[m] >= f1[report["best"]] - report["standard_error"])
     assert report["held_out"]["classifier"]["macro_f1"] > report["held_out"]["lexicon"]["macro_f1"]
     assert (tmp_path / "stance" / "MODEL_CARD.md").exists()
     # each mode keeps its best setting on the held-out folds

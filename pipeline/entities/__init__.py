@@ -133,10 +133,11 @@ def merge(tagged: list[Span], listed: list[Span]) -> list[Span]:
 
 def canonicalize(spans: list[Span]) -> list[Span]:
     """Group mentions of one entity: a shorter name inside a longer one of the same label
-    (贝森特 → 斯科特·贝森特, 财政部 → 美国财政部) takes the longer one's canonical name."""
-    names: dict[str, set[str]] = {}
+    (贝森特 → 斯科特·贝森特, 财政部 → 美国财政部) takes the longer one's canonical name; of two as long
+    (银行 in 中国农业银行 and 中国建设银行), the one the article names first."""
+    names: dict[str, dict[str, None]] = {}     # per label, names in the order the article first gives them
     for s in spans:
-        names.setdefault(s.label, set()).add(s.canonical or s.text)
+        names.setdefault(s.label, {})[s.canonical or s.text] = None
     resolved: dict[tuple[str, str], str] = {}
     for label, group in names.items():
         for name in group:
