@@ -173,8 +173,8 @@ def _hash(s: str, dim: int) -> int:
 
 def polarity_features(evidence: str, cue: str | None, target: str | None, dim: int) -> dict[int, float]:
     """Hashed sparse features: character 1–3-grams of the evidence, the cue and the opinion words in it,
-    opinion words with their negation, the categories of sentiment-lexicon words with their negation, and the opinion words inside
-    the target."""
+    opinion words with their negation, the categories of sentiment-lexicon words with their negation,
+    and the opinion words inside the target."""
     feats: dict[int, float] = {}
 
     def add(name: str, value: float = 1.0) -> None:
