@@ -9,7 +9,6 @@ the name (美国商务部 over 美国). Titles before a name are cut off (部长
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 
 from ..config import project_path

@@ -194,7 +194,7 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     per_article: dict[tuple, list] = {v: [None] * len(docs) for v in variants}   # (tp, fp, fn) of each
     for fold in range(folds):
         test_ids = [i for i in range(len(docs)) if i % folds == fold]
-        test_docs, test_found = [docs[i] for i in test_ids], [found[i] for i in test_ids]
+        test_docs = [docs[i] for i in test_ids]
         train_data = examples([docs[i] for i in range(len(docs)) if i % folds != fold])
         weights = {l2: fit(train_data, dim, l2=l2) for l2 in L2}
         for v in variants:
