@@ -164,6 +164,10 @@ def sentiment_matches(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def _logits(weights: np.ndarray, feats: dict[int, float]) -> np.ndarray:
+    return sum(weights[k] * v for k, v in feats.items())
+
+
 def _hash(s: str, dim: int) -> int:
     h = 2166136261
     for ch in s.encode("utf-8"):
@@ -189,7 +193,6 @@ def polarity_features(evidence: str, cue: str | None, target: str | None, dim: i
     for words, tag in ((SUPPORT_WORDS, "S"), (OPPOSE_WORDS, "O")):
         if cue and any(word in cue for word in words):          # 联名反对 is an oppose cue, however rare
             add(f"cue_lexicon:{tag}")
-    for words, tag in ((SUPPORT_WORDS, "S"), (OPPOSE_WORDS, "O")):
         for word in words:
             for m in re.finditer(re.escape(word), text):
                 negated = _negated(text, m.start())
@@ -228,12 +231,12 @@ class PolarityModel:
     @classmethod
     def load(cls, model_dir: Path) -> PolarityModel:
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+        sentiment_words()                  # the lexicon its features read loads with it, not on the first article
         return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"], meta["mode"],
                    meta.get("confident", 1.0))
 
     def probabilities(self, evidence: str, cue: str | None, target: str | None) -> np.ndarray:
-        feats = polarity_features(evidence, cue, target, self.dim)
-        logits = sum(self.weights[k] * v for k, v in feats.items())
+        logits = _logits(self.weights, polarity_features(evidence, cue, target, self.dim))
         e = np.exp(logits - logits.max())
         return e / e.sum()
 
@@ -335,6 +338,13 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
 
 
 # ---- evidence and target -----------------------------------------------------------------
+def _trim_end(text: str, start: int, end: int, marks: str) -> int:
+    """end moved back over trailing punctuation and spaces (marks), not past start."""
+    while end > start and text[end - 1] in marks:
+        end -= 1
+    return end
+
+
 def _quote_before(text: str, cue_start: int, sentence_start: int) -> tuple[int, int] | None:
     """The quote that closes just before a speaker and cue (“…。…”教练刘国正解释说), even when it began
     sentences earlier: the last closing mark in the cue's clause and its opening mark."""
@@ -345,8 +355,7 @@ def _quote_before(text: str, cue_start: int, sentence_start: int) -> tuple[int, 
     if opening < 0 or text.rfind("”", opening, close) >= 0:
         return None
     start, end = opening + 1, close
-    while end > start and text[end - 1] in "。！？!?，, ":
-        end -= 1
+    end = _trim_end(text, start, end, "。！？!?，, ")
     if end - start < 4:
         return None
     return max(start, end - MAX_EVIDENCE), end     # a long quote: its end, nearest the speaker
@@ -359,9 +368,13 @@ def _evidence_after(text: str, start: int, sent_end: int) -> tuple[int, int]:
     if end < sent_end:
         cut = max(text.rfind(c, start, end) for c in "，,；;")
         end = cut if cut > start + 10 else end
-    while end > start and text[end - 1] in "。！？!?”\"」，, ":
-        end -= 1
-    return start, end
+    return start, _trim_end(text, start, end, "。！？!?”\"」，, ")
+
+
+def _evidence_before(text: str, sent_start: int, holder_start: int) -> tuple[int, int] | None:
+    """What a sentence says before the holder that closes it (…，警方表示), or None if next to nothing."""
+    end = _trim_end(text, sent_start, holder_start, "。！？!?，,：:“”\"」 ")
+    return (max(sent_start, end - MAX_EVIDENCE), end) if end - sent_start >= 4 else None
 
 
 _ABOUT = re.compile(r"对([^，,。；;：:]{2,20}?)(?:表示|感到|持)")
@@ -435,7 +448,7 @@ class HolderModel:
         return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["threshold"], meta["name"], meta["version"])
 
     def probability(self, feats: dict[int, float]) -> float:
-        logits = sum(self.weights[k] * v for k, v in feats.items())
+        logits = _logits(self.weights, feats)
         return float(1 / (1 + np.exp(logits[0] - logits[1])))     # columns: not a holder, a holder
 
     def find(self, text: str, s: int, e: int, entities: Entities) -> list[tuple[int, int, str, str | None]]:
@@ -520,12 +533,10 @@ class StanceFinder:
                 for start, end, holder, label in self.holders.find(text, s, e, entities):
                     ev_start, ev_end = _evidence_after(text, end, e)
                     if ev_end - ev_start < 4:                  # the holder closes the sentence: what came before
-                        ev_start, ev_end = s, start
-                        while ev_end > ev_start and text[ev_end - 1] in "。！？!?，,：:“”\"」 ":
-                            ev_end -= 1
-                        if ev_end - ev_start < 4:
+                        span = _evidence_before(text, s, start)
+                        if span is None:
                             continue
-                        ev_start = max(ev_start, ev_end - MAX_EVIDENCE)
+                        ev_start, ev_end = span
                     cue = _CUE.search(text, end, min(e, end + 10))
                     sentence_found.append(Candidate(holder, label, cue.group(0) if cue else None, ev_start,
                                                     min(ev_end, ev_start + MAX_EVIDENCE), field))

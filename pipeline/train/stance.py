@@ -74,8 +74,8 @@ def holder_rows(gold: dict, doc: Doc, dim: int) -> list[tuple[dict[int, float], 
     rows = []
     for name, text in doc.fields():
         entities = Entities([e for e in doc.entities if e.field == name])
-        evidence = [(s["holder"], text.find(s["evidence"])) for s in gold["stances"]]
-        evidence = [(h, i, i + len(s["evidence"])) for (h, i), s in zip(evidence, gold["stances"]) if i >= 0]
+        evidence = [(s["holder"], i, i + len(s["evidence"])) for s in gold["stances"]
+                    if (i := text.find(s["evidence"])) >= 0]
         for s, e in sentences(text):
             for start, end, holder, label in holder_candidates(text, s, e, entities):
                 y = any(holders_match(holder, h) and i < e and j > s for h, i, j in evidence)
@@ -183,8 +183,8 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     holder_model = HolderModel(fit_holders([r for rs in rows for r in rs], dim), dim, threshold)
     found = found_by[threshold]                 # each article's stances as its fold's holder model finds them
     dev_found = found_stances(analysed_dev, holder_model)
-    dev_holders = {t: score_stances(dev_docs, _records(found_stances(analysed_dev, m)))["holder"]
-                   for t, m in (("rules", None), ("rules+model", holder_model))}
+    dev_holders = {"rules": score_stances(dev_docs, _records(found_stances(analysed_dev, None)))["holder"],
+                   "rules+model": score_stances(dev_docs, _records(dev_found))["holder"]}
 
     # every setting (mode, weight decay, hybrid threshold) is scored end to end on the held-out folds;
     # each mode keeps its best setting, and the simplest mode within one standard error of the best ships
@@ -193,9 +193,9 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     held: dict[tuple, list] = {v: [] for v in variants}
     per_article: dict[tuple, list] = {v: [None] * len(docs) for v in variants}   # (tp, fp, fn) of each
     for fold in range(folds):
-        test_ids = [i for i in range(len(docs)) if i % folds == fold]
+        test_ids = [i for i in range(len(docs)) if fold_of[i] == fold]
         test_docs = [docs[i] for i in test_ids]
-        train_data = examples([docs[i] for i in range(len(docs)) if i % folds != fold])
+        train_data = examples([docs[i] for i in range(len(docs)) if fold_of[i] != fold])
         weights = {l2: fit(train_data, dim, l2=l2) for l2 in L2}
         for v in variants:
             mode, l2, confident = v
