@@ -8,16 +8,19 @@ from conftest import ROOT, SEED_GOLD
 DEV_GOLD = ROOT / "corpus" / "gold" / "dev.jsonl"
 MONEY_HELDOUT = ROOT / "corpus" / "gold" / "money_heldout.jsonl"
 STANCES = ROOT / "corpus" / "gold" / "stances.jsonl"
+STANCES_HELDOUT = ROOT / "corpus" / "gold" / "stances_heldout.jsonl"
+DEV_SECOND = ROOT / "corpus" / "gold" / "dev_stances_second.jsonl"     # dev's stances, annotated again
 
 
-@pytest.mark.parametrize("path", [DEV_GOLD, SEED_GOLD, MONEY_HELDOUT, STANCES],
-                         ids=["dev", "seed", "money-heldout", "stances"])
+@pytest.mark.parametrize("path", [DEV_GOLD, SEED_GOLD, MONEY_HELDOUT, STANCES, STANCES_HELDOUT, DEV_SECOND],
+                         ids=["dev", "seed", "money-heldout", "stances", "stances-heldout", "dev-second"])
 def test_every_annotation_occurs_in_its_text(path):
     problems = [f"{doc['id']}: {p}" for doc in load_gold(path) for p in check_gold(doc)]
     assert problems == []
 
 
-@pytest.mark.parametrize("path", [DEV_GOLD, MONEY_HELDOUT, STANCES], ids=["dev", "money-heldout", "stances"])
+@pytest.mark.parametrize("path", [DEV_GOLD, MONEY_HELDOUT, STANCES, STANCES_HELDOUT],
+                         ids=["dev", "money-heldout", "stances", "stances-heldout"])
 def test_gold_is_inews_train_or_dev_only(path):
     docs = load_gold(path)
     assert len(docs) >= 20
@@ -25,9 +28,21 @@ def test_gold_is_inews_train_or_dev_only(path):
     assert len({d["id"] for d in docs}) == len(docs)
 
 
-@pytest.mark.parametrize("path", [MONEY_HELDOUT, STANCES], ids=["money-heldout", "stances"])
+@pytest.mark.parametrize("path", [MONEY_HELDOUT, STANCES, STANCES_HELDOUT],
+                         ids=["money-heldout", "stances", "stances-heldout"])
 def test_held_out_sets_share_no_article_with_dev(path):
     assert not {d["id"] for d in load_gold(DEV_GOLD)} & {d["id"] for d in load_gold(path)}
+
+
+def test_stance_held_out_set_is_not_training_data():
+    assert not {d["id"] for d in load_gold(STANCES)} & {d["id"] for d in load_gold(STANCES_HELDOUT)}
+
+
+def test_second_dev_annotation_covers_the_same_texts():
+    dev = {d["id"]: d for d in load_gold(DEV_GOLD)}
+    second = load_gold(DEV_SECOND)
+    assert sorted(d["id"] for d in second) == sorted(dev)
+    assert all(d["text"] == dev[d["id"]]["text"] for d in second)
 
 
 def test_stance_training_data_is_large_enough():
