@@ -30,13 +30,14 @@ out = "{out}"
 [export]
 dir = "{out}/model"
 card = false
+quantize = {quantize}
 """
 
 
-def tiny_config(tmp_path, name):
+def tiny_config(tmp_path, name, quantize=False):
     out = tmp_path / name
     path = tmp_path / f"{name}.toml"
-    path.write_text(TINY.format(out=out), encoding="utf-8")
+    path.write_text(TINY.format(out=out, quantize=str(quantize).lower()), encoding="utf-8")
     return path, out
 
 
@@ -84,3 +85,31 @@ def test_onnx_export_tags_like_torch(tmp_path):
     for row in range(8):
         n = int(lengths[row])
         assert np.abs(expected[row, :n] - got[row, :n]).max() < 0.05   # float16 embedding
+
+
+def test_quantized_export_keeps_the_spans(tmp_path):
+    """int8 weights for the top BiLSTM (the shipped configuration): the same spans as the full-precision
+    export of the same weights on nearly every sentence, and one sentence at a time as in a batch."""
+    import onnx
+
+    from pipeline.config import project_path
+    from pipeline.entities.charner import CharTagger
+    from pipeline.evaluate import load_msra
+    from pipeline.train.ner import train
+
+    config, out = tiny_config(tmp_path, "quantized", quantize=True)
+    train(config)
+    assert "DynamicQuantizeLSTM" in {n.op_type for n in onnx.load(str(out / "model" / "model.onnx")).graph.node}
+    full, _ = tiny_config(tmp_path, "full")
+    train(full)
+    texts = [t for t, _ in load_msra(ROOT / "build" / "corpus" / "msra", "dev")[:300]]
+
+    def spans(model_dir, batch):
+        tagger = CharTagger(model_dir, project_path("corpus/lexicon"))
+        tagged = tagger.tag(texts) if batch else [tagger.tag([t])[0] for t in texts]
+        return [{(s.start, s.end, s.tag) for s in sentence} for sentence in tagged]
+
+    quantized = spans(out / "model", batch=True)
+    agree = sum(a == b for a, b in zip(quantized, spans(tmp_path / "full" / "model", batch=True)))
+    assert agree >= 0.97 * len(texts)
+    assert spans(out / "model", batch=False) == quantized

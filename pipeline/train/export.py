@@ -1,12 +1,19 @@
 """Export a trained CharNER to ONNX, written node by node so that every RNN gets `sequence_lens`:
 a padded batch then tags exactly like one sentence at a time (the fix LAC's own export lacks).
 
+With `quantize`, the top BiLSTM (about 40 % of the model's time) runs with int8 weights through ONNX
+Runtime's dynamic quantization: ~30 % faster, MSRA F1 unchanged to 0.01. The price: that op quantizes
+its input and hidden state with one scale per batch, so the scores (not the spans, in our checks) of a
+sentence can move in the third decimal with its batch-mates.
+
 The model folder holds `model.onnx` (inputs token_ids, features, length; output emissions),
 `crf.npz` (transitions, start, end) and `meta.json` (tags, features, version, training figures).
 """
 from __future__ import annotations
 
 import json
+import logging
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -93,9 +100,23 @@ def to_onnx(model: CharNER) -> bytes:
     return onnx_model.SerializeToString()
 
 
-def export(model: CharNER, out_dir: Path, meta: dict) -> None:
+def export(model: CharNER, out_dir: Path, meta: dict, quantize: bool = False) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "model.onnx").write_bytes(to_onnx(model))
+    if quantize and model.top is not None:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)           # its advice to pre-process is for convolutional models
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                full = Path(tmp) / "model.onnx"
+                full.write_bytes((out_dir / "model.onnx").read_bytes())
+                quantize_dynamic(full, out_dir / "model.onnx", op_types_to_quantize=["LSTM"],
+                                 weight_type=QuantType.QInt8)
+        finally:
+            root.setLevel(level)
     crf = model.crf
     np.savez(out_dir / "crf.npz", transitions=crf.transitions.detach().numpy(), start=crf.start.detach().numpy(),
              end=crf.end.detach().numpy())

@@ -189,7 +189,7 @@ def train(config_path: str | Path, resume: bool = False, epochs: int | None = No
             "features": train_data.n_features, "architecture": describe(model), "config": cfg,
             "best_epoch": state["best_epoch"], "msra_dev": {"f1": state["best_f1"]}, "history": state["history"]}
     model_dir = project_path(cfg["export"]["dir"])
-    export(model, model_dir, meta)
+    export(model, model_dir, meta, quantize=cfg["export"].get("quantize", False))
     print(f"exported epoch {state['best_epoch']} (MSRA dev F1 {state['best_f1']:.2f}) to {model_dir}; measuring")
     if cfg["export"].get("card", True):
         from .card import measure, write_card
