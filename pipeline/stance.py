@@ -115,6 +115,14 @@ NEGATIONS = ("不", "没有", "没", "未", "并非", "非", "无")
 SENTIMENT_MAX = 6     # longest sentiment-lexicon word looked up
 
 
+def _occurrences(word: str, text: str):
+    """Where word occurs in text, left to right, without overlaps (as re.finditer would find it)."""
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + len(word))
+
+
 def _negated(text: str, pos: int) -> bool:
     return any(text[max(0, pos - 3):pos].endswith(n) for n in NEGATIONS)
 
@@ -124,8 +132,8 @@ def lexicon_polarity(evidence: str, cue: str | None, target: str | None = None) 
     score = 0
     for words, sign in ((SUPPORT_WORDS, 1), (OPPOSE_WORDS, -1)):
         for word in words:
-            for m in re.finditer(re.escape(word), evidence):
-                negated = _negated(evidence, m.start())
+            for at in _occurrences(word, evidence):
+                negated = _negated(evidence, at)
                 score += -sign if negated and word not in ("不能", "不利于", "不满", "不应", "不希望", "最不希望") else sign
     if cue in STANCE_VERBS:
         score += 1 if any(w in cue for w in SUPPORT_WORDS) else -1 if any(w in cue for w in OPPOSE_WORDS) else 0
@@ -165,9 +173,13 @@ def sentiment_matches(text: str) -> list[tuple[int, str]]:
 
 
 def _logits(weights: np.ndarray, feats: dict[int, float]) -> np.ndarray:
-    return sum(weights[k] * v for k, v in feats.items())
+    keys = np.fromiter(feats, dtype=np.int64, count=len(feats))
+    values = np.fromiter(feats.values(), dtype=weights.dtype, count=len(feats))
+    # rows added one after another (cumsum), as training's evaluation and the shipped figures did
+    return (weights[keys] * values[:, None]).cumsum(axis=0)[-1]
 
 
+@lru_cache(maxsize=1 << 18)         # feature names repeat (common characters, cues): hash each once
 def _hash(s: str, dim: int) -> int:
     h = 2166136261
     for ch in s.encode("utf-8"):
@@ -194,8 +206,8 @@ def polarity_features(evidence: str, cue: str | None, target: str | None, dim: i
         if cue and any(word in cue for word in words):          # 联名反对 is an oppose cue, however rare
             add(f"cue_lexicon:{tag}")
         for word in words:
-            for m in re.finditer(re.escape(word), text):
-                negated = _negated(text, m.start())
+            for at in _occurrences(word, text):
+                negated = _negated(text, at)
                 add(f"lex:{tag}:{'neg' if negated else 'pos'}")
                 add(f"word:{word}:{'neg' if negated else 'pos'}")
     for pos, word in sentiment_matches(text):
