@@ -179,7 +179,7 @@ def _logits(weights: np.ndarray, feats: dict[int, float]) -> np.ndarray:
     return (weights[keys] * values[:, None]).cumsum(axis=0)[-1]
 
 
-@lru_cache(maxsize=1 << 18)         # feature names repeat (common characters, cues): hash each once
+@lru_cache(maxsize=1 << 16)         # feature names repeat (common characters, cues): hash each once (~15 MB)
 def _hash(s: str, dim: int) -> int:
     h = 2166136261
     for ch in s.encode("utf-8"):
