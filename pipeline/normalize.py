@@ -271,7 +271,7 @@ def make_normalizer(config: dict) -> Callable[[list[Doc]], None]:
 
     def normalize_docs(docs: list[Doc]) -> None:
         for doc in docs:
-            scripts, traditional, simplified = [], 0, 0
+            traditional, simplified = 0, 0
             for name in FIELDS:
                 raw = doc.article.title if name == "title" else doc.article.text
                 if not raw:

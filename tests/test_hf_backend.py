@@ -3,7 +3,6 @@
 Plumbing only: the model here is a tiny, randomly initialised BERT built in a temp dir, so its tags
 are noise; the test checks that records come out whole, with valid offsets, and name the backend.
 """
-import json
 import subprocess
 import sys
 

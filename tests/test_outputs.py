@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 from pipeline.doc import Article
 from pipeline.sinks import open_sink
 
-from conftest import ROOT, SAMPLES, read_jsonl
+from conftest import ROOT, SAMPLES
 
 
 @pytest.fixture(scope="module")

@@ -55,14 +55,12 @@ def write_card(model_dir: Path, meta: dict, figures: dict) -> None:
     history = "\n".join(f"| {h['epoch']} | {h['loss']} | {h['dev']['f1']:.2f} | {h['seconds']:.0f} |"
                         for h in meta["history"])
     news, seed = figures.get("news_dev", {}), figures.get("seed", {})
-    quantized = ("\nThe top BiLSTM runs with int8 weights (ONNX Runtime dynamic quantization; when it came in, it "
-                 "made the tagger ~30 % faster\nfor 0.01 MSRA F1); its inputs are quantized with one scale per batch, "
-                 "so an entity's score can move in the third decimal\nwith the sentences batched beside it. Spans, "
-                 "on the {sentences:,} MSRA test "
-                 "sentences: one at a time they differ\nfrom batches of {batch_chars:,} characters in "
-                 "{one_by_one_differs}, batches of 1,024 characters in {batch_1024_differs}."
-                 .format(**figures["batching"])
-                 if meta["config"]["export"].get("quantize") else "")
+    quantized = """
+The top BiLSTM runs with int8 weights (ONNX Runtime dynamic quantization; when it came in, it made the tagger ~30 % faster
+for 0.01 MSRA F1); its inputs are quantized with one scale per batch, so an entity's score can move in the third decimal
+with the sentences batched beside it. Spans, on the {sentences:,} MSRA test sentences: one at a time they differ
+from batches of {batch_chars:,} characters in {one_by_one_differs}, batches of 1,024 characters in {batch_1024_differs}.\
+""".format(**figures["batching"]) if meta["config"]["export"].get("quantize") else ""
     card = f"""# {meta['name']} (version {meta['version']})
 
 Character-level named-entity tagger for Chinese news (PER, LOC, ORG), trained on MSRA. It is the
