@@ -29,7 +29,7 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="TOML file merged over configs/default.toml.")
 @click.option("--batch-size", type=click.IntRange(1), help="Articles per batch (default from the config).")
-@click.option("--ner", "backend", help="Entity tagger: lac, charner or hf:PATH (default from the config).")
+@click.option("--ner", "backend", help="Entity tagger: lac, charner, hf:PATH or lac+charner (default from the config).")
 @click.option("--resume", is_flag=True, help="Skip articles the output already holds with the same sha256.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="local processes, or Ray Data (a local Ray instance, or RAY_ADDRESS / --ray-address).")
@@ -84,7 +84,7 @@ def _print_summary(summary, outputs) -> None:
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--ner", "backend", help="Entity tagger: lac, charner or hf:PATH (default from the config).")
+@click.option("--ner", "backend", help="Entity tagger: lac, charner, hf:PATH or lac+charner (default from the config).")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False), help="Also write an HTML report here.")
 def eval_(gold, as_json, config_path, backend, html_out):
     """Run the pipeline on GOLD's texts and score it (SPEC §5)."""

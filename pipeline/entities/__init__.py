@@ -1,10 +1,10 @@
 """Entities (PER, ORG, LOC, PRODUCT): a statistical tagger merged with the lexicon gazetteer.
 
-The tagger (Baidu LAC, our character model `charner`, or a Hugging Face checkpoint) proposes
-PER/LOC/ORG spans, and LAC also `nz` proper nouns; an `nz` becomes PRODUCT or ORG only through the
-lexicon or a model-code pattern (H20, MI308, RTX4090), as do model codes before a product word. Lexicon
-matches win over the tagger where they overlap, except where the tagger's ORG/LOC span contains
-the name (美国商务部 over 美国). Titles before a name are cut off (部长斯科特·贝森特 → 斯科特·贝森特),
+The tagger (Baidu LAC, our character model `charner`, a Hugging Face checkpoint, or several of them
+merged: `lac+charner`) proposes PER/LOC/ORG spans, and LAC also `nz` proper nouns; an `nz` becomes
+PRODUCT or ORG only through the lexicon or a model-code pattern (H20, MI308, RTX4090), as do model
+codes before a product word. Lexicon matches win over the tagger where they overlap, except where the
+tagger's ORG/LOC span contains the name (美国商务部 over 美国). Titles before a name are cut off (部长斯科特·贝森特 → 斯科特·贝森特),
 "X政府" becomes one ORG, and `canonical` groups the mentions of one entity in the article.
 """
 from __future__ import annotations
@@ -41,7 +41,7 @@ class EntityRecognizer:
                  use_rules: bool = True, min_score: float = 0.0, max_chars: int = 256):
         self.tagger = tagger
         self.version = tagger.version
-        self.source = tagger.version.split("@")[0]
+        self.source = getattr(tagger, "source", tagger.version.split("@")[0])
         self.lexicon = lexicon
         self.gazetteer = Gazetteer(lexicon)
         self.labels = set(labels)
@@ -156,8 +156,12 @@ def _is_part(short: str, full: str, label: str) -> bool:
 
 
 def load_tagger(section: dict, lexicon_dir) -> object:
-    """The statistical tagger named by `[entities] backend`: lac, charner, or hf:PATH."""
+    """The statistical tagger named by `[entities] backend`: lac, charner, hf:PATH, or several joined by +."""
     backend = section.get("backend", "lac")
+    if "+" in backend:
+        from .merged import MergedTagger
+
+        return MergedTagger([load_tagger({**section, "backend": part}, lexicon_dir) for part in backend.split("+")])
     opts = section.get("tagger", {})
     batch_chars, threads = opts.get("batch_chars", 4096), opts.get("threads", 1)
     if backend == "lac":
@@ -173,7 +177,7 @@ def load_tagger(section: dict, lexicon_dir) -> object:
         from .hf import HfTagger
 
         return HfTagger(backend[3:], threads=threads)
-    raise ValueError(f"unknown entity backend {backend!r} (lac, charner or hf:PATH)")
+    raise ValueError(f"unknown entity backend {backend!r} (lac, charner, hf:PATH, or several joined by +)")
 
 
 @component("entities")
