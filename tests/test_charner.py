@@ -47,4 +47,3 @@ def test_merged_backend_keeps_the_longest_of_overlapping_spans():
     charner = [TaggedSpan(0, 5, "ORG", 0.7), TaggedSpan(5, 8, "LOC", 0.6), TaggedSpan(9, 11, "PER", 0.9)]
     assert longest_first([lac, charner]) == [TaggedSpan(0, 5, "ORG", 0.7), TaggedSpan(5, 8, "ORG", 0.8),
                                              TaggedSpan(9, 11, "PER", 0.9)]   # a tie goes to the first tagger
-
