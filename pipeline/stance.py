@@ -423,6 +423,11 @@ def holder_candidates(text: str, s: int, e: int, entities: Entities) -> list[tup
     return found
 
 
+def _cue_after(text: str, end: int, sentence_end: int) -> re.Match | None:
+    """The first cue word within ten characters after a candidate holder."""
+    return _CUE.search(text, end, min(sentence_end, end + 10))
+
+
 def holder_features(text: str, s: int, e: int, start: int, end: int, holder: str, label: str | None,
                     dim: int) -> dict[int, float]:
     """Hashed features of one candidate holder: its kind, its last characters, what follows and precedes
@@ -434,7 +439,7 @@ def holder_features(text: str, s: int, e: int, start: int, end: int, holder: str
              f"quote_before:{'”' in text[s:start]}"]
     names += [f"after{k}:{text[end:min(e, end + k)]}" for k in (1, 2, 3, 4)]
     names += [f"before{k}:{text[max(s, start - k):start]}" for k in (1, 2)]
-    cue = _CUE.search(text, end, min(e, end + 10))
+    cue = _cue_after(text, end, e)
     names.append(f"cue:{cue.group(0) if cue else None}")
     if cue:
         names.append(f"cue_gap:{min(cue.start() - end, 5)}")
@@ -549,7 +554,7 @@ class StanceFinder:
                         if span is None:
                             continue
                         ev_start, ev_end = span
-                    cue = _CUE.search(text, end, min(e, end + 10))
+                    cue = _cue_after(text, end, e)
                     sentence_found.append(Candidate(holder, label, cue.group(0) if cue else None, ev_start,
                                                     min(ev_end, ev_start + MAX_EVIDENCE), field))
             found += sentence_found

@@ -4,8 +4,9 @@ The tagger (Baidu LAC, our character model `charner`, a Hugging Face checkpoint,
 merged: `lac+charner`) proposes PER/LOC/ORG spans, and LAC also `nz` proper nouns; an `nz` becomes
 PRODUCT or ORG only through the lexicon or a model-code pattern (H20, MI308, RTX4090), as do model
 codes before a product word. Lexicon matches win over the tagger where they overlap, except where the
-tagger's ORG/LOC span contains the name (美国商务部 over 美国). Titles before a name are cut off (部长斯科特·贝森特 → 斯科特·贝森特),
-"X政府" becomes one ORG, and `canonical` groups the mentions of one entity in the article.
+tagger's ORG/LOC span contains the name (美国商务部 over 美国). Titles before a name are cut off
+(部长斯科特·贝森特 → 斯科特·贝森特), "X政府" becomes one ORG, and `canonical` groups the mentions of one
+entity in the article.
 """
 from __future__ import annotations
 

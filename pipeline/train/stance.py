@@ -136,8 +136,7 @@ CONFIDENT = (0.8, 0.9, 1.0)   # hybrid: the classifier's top probability from wh
 
 
 def _f1(counts) -> float:
-    tp, fp, fn = counts
-    return float(2 * tp / (2 * tp + fp + fn)) if tp else 0.0
+    return PRF(*map(int, counts)).f1
 
 
 def _standard_error(counts: np.ndarray, resamples: int = 1000, seed: int = 13) -> float:
@@ -238,8 +237,6 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     (holders_out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_holders_card(holders_out, report)
     return report
-
-
 
 
 def write_card(out: Path, report: dict) -> None:
