@@ -39,7 +39,7 @@ def split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[in
 
 class EntityRecognizer:
     def __init__(self, tagger, lexicon: Lexicon, labels: list[str], use_gazetteer: bool = True,
-                 use_rules: bool = True, min_score: float = 0.0, max_chars: int = 256):
+                 use_rules: bool = True, max_chars: int = 256):
         self.tagger = tagger
         self.version = tagger.version
         self.source = getattr(tagger, "source", tagger.version.split("@")[0])
@@ -48,7 +48,6 @@ class EntityRecognizer:
         self.labels = set(labels)
         self.use_gazetteer = use_gazetteer
         self.use_rules = use_rules
-        self.min_score = min_score
         self.max_chars = max_chars
 
     def __call__(self, docs: list[Doc]) -> None:
@@ -94,8 +93,6 @@ class EntityRecognizer:
         elif tag == "nz" and rules.MODEL_CODE.fullmatch(stripped):
             label, canonical = "PRODUCT", None
         else:
-            return None
-        if entry is None and score < self.min_score:
             return None
         return Span(name, offset + start, offset + end, label, stripped, canonical, round(score, 4), self.source)
 
@@ -156,13 +153,34 @@ def _is_part(short: str, full: str, label: str) -> bool:
     return len(short) >= 2 and full.endswith(short) or full.startswith(short) and len(short) >= 2
 
 
-def load_tagger(section: dict, lexicon_dir) -> object:
-    """The statistical tagger named by `[entities] backend`: lac, charner, hf:PATH, or several joined by +."""
+class Confident:
+    """A tagger whose names below `min_score` (the probability of its least sure character) are dropped.
+    Each backend's probabilities have their own scale, so each has its own threshold
+    (`[entities.lac] min_score`, `[entities.charner] min_score`); in a merge they apply before the merge."""
+
+    def __init__(self, tagger, min_score: float):
+        self.tagger, self.min_score = tagger, min_score
+        self.version = tagger.version
+
+    def tag(self, texts: list[str], keep: set[str] | None = None) -> list:
+        return [[s for s in spans if s.score >= self.min_score] for spans in self.tagger.tag(texts, keep)]
+
+
+def load_tagger(section: dict, lexicon_dir, thresholds: bool = False) -> object:
+    """The statistical tagger named by `[entities] backend`: lac, charner, hf:PATH, or several joined by +.
+    With `thresholds`, each backend drops names below its own `min_score`; without, the tagger alone."""
     backend = section.get("backend", "lac")
     if "+" in backend:
         from .merged import MergedTagger
 
-        return MergedTagger([load_tagger({**section, "backend": part}, lexicon_dir) for part in backend.split("+")])
+        return MergedTagger([load_tagger({**section, "backend": part}, lexicon_dir, thresholds)
+                             for part in backend.split("+")])
+    min_score = section.get(backend.split(":")[0], {}).get("min_score", 0.0) if thresholds else 0.0
+    tagger = _backend(section, backend, lexicon_dir)
+    return Confident(tagger, min_score) if min_score > 0 else tagger
+
+
+def _backend(section: dict, backend: str, lexicon_dir) -> object:
     opts = section.get("tagger", {})
     batch_chars, threads = opts.get("batch_chars", 4096), opts.get("threads", 1)
     if backend == "lac":
@@ -184,9 +202,10 @@ def load_tagger(section: dict, lexicon_dir) -> object:
 @component("entities")
 def make_entity_recognizer(config: dict) -> EntityRecognizer:
     section = config["entities"]
+    if "min_score" in section:
+        raise ValueError("[entities] min_score is per backend now: [entities.lac] min_score, [entities.charner] min_score")
     lexicon_dir = project_path(config["segment"]["lexicon"])
-    return EntityRecognizer(load_tagger(section, lexicon_dir), load_lexicon(lexicon_dir),
+    return EntityRecognizer(load_tagger(section, lexicon_dir, thresholds=True), load_lexicon(lexicon_dir),
                             section.get("labels", ["PER", "ORG", "LOC", "PRODUCT"]),
                             use_gazetteer=section.get("gazetteer", True), use_rules=section.get("rules", True),
-                            min_score=section.get("min_score", 0.0),
                             max_chars=section.get("tagger", {}).get("max_chars", 256))
