@@ -9,18 +9,21 @@ DEV_GOLD = ROOT / "corpus" / "gold" / "dev.jsonl"
 MONEY_HELDOUT = ROOT / "corpus" / "gold" / "money_heldout.jsonl"
 STANCES = ROOT / "corpus" / "gold" / "stances.jsonl"
 STANCES_HELDOUT = ROOT / "corpus" / "gold" / "stances_heldout.jsonl"
+ENTITIES_HELDOUT = ROOT / "corpus" / "gold" / "entities_heldout.jsonl"   # the same articles' entities
 DEV_SECOND = ROOT / "corpus" / "gold" / "dev_stances_second.jsonl"     # dev's stances, annotated again
 
 
-@pytest.mark.parametrize("path", [DEV_GOLD, SEED_GOLD, MONEY_HELDOUT, STANCES, STANCES_HELDOUT, DEV_SECOND],
-                         ids=["dev", "seed", "money-heldout", "stances", "stances-heldout", "dev-second"])
+@pytest.mark.parametrize("path", [DEV_GOLD, SEED_GOLD, MONEY_HELDOUT, STANCES, STANCES_HELDOUT, ENTITIES_HELDOUT,
+                                  DEV_SECOND],
+                         ids=["dev", "seed", "money-heldout", "stances", "stances-heldout", "entities-heldout",
+                              "dev-second"])
 def test_every_annotation_occurs_in_its_text(path):
     problems = [f"{doc['id']}: {p}" for doc in load_gold(path) for p in check_gold(doc)]
     assert problems == []
 
 
-@pytest.mark.parametrize("path", [DEV_GOLD, MONEY_HELDOUT, STANCES, STANCES_HELDOUT],
-                         ids=["dev", "money-heldout", "stances", "stances-heldout"])
+@pytest.mark.parametrize("path", [DEV_GOLD, MONEY_HELDOUT, STANCES, STANCES_HELDOUT, ENTITIES_HELDOUT],
+                         ids=["dev", "money-heldout", "stances", "stances-heldout", "entities-heldout"])
 def test_gold_is_inews_train_or_dev_only(path):
     docs = load_gold(path)
     assert len(docs) >= 20
@@ -28,8 +31,8 @@ def test_gold_is_inews_train_or_dev_only(path):
     assert len({d["id"] for d in docs}) == len(docs)
 
 
-@pytest.mark.parametrize("path", [MONEY_HELDOUT, STANCES, STANCES_HELDOUT],
-                         ids=["money-heldout", "stances", "stances-heldout"])
+@pytest.mark.parametrize("path", [MONEY_HELDOUT, STANCES, STANCES_HELDOUT, ENTITIES_HELDOUT],
+                         ids=["money-heldout", "stances", "stances-heldout", "entities-heldout"])
 def test_held_out_sets_share_no_article_with_dev(path):
     assert not {d["id"] for d in load_gold(DEV_GOLD)} & {d["id"] for d in load_gold(path)}
 

@@ -8,6 +8,8 @@ script joins them to the candidates' title and text, applies the conventions the
     python corpus/scripts/build_dev_gold.py corpus/gold/dev.candidates.jsonl PART.jsonl... --out corpus/gold/dev.jsonl
     python corpus/scripts/build_dev_gold.py corpus/gold/stances.candidates.jsonl corpus/gold/parts/st_out_*.jsonl \
         corpus/gold/parts/st2_out_*.jsonl --only stances --out corpus/gold/stances.jsonl
+    python corpus/scripts/build_dev_gold.py corpus/gold/stances_heldout.jsonl corpus/gold/parts/ner_out_*.jsonl \
+        --only entities --out corpus/gold/entities_heldout.jsonl
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ def main() -> None:
     ap.add_argument("candidates")
     ap.add_argument("parts", nargs="+")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--only", choices=["stances"], help="parts that annotate stances alone")
+    ap.add_argument("--only", choices=["stances", "entities"], help="parts that annotate this alone")
     args = ap.parse_args()
     texts = {}
     for line in open(args.candidates, encoding="utf-8"):
@@ -37,8 +39,8 @@ def main() -> None:
         for line in open(part, encoding="utf-8"):
             ann = json.loads(line)
             src = texts[ann["id"]]
-            if args.only == "stances":
-                doc = {"id": src["id"], "title": src["title"], "text": src["text"], "stances": ann["stances"]}
+            if args.only:
+                doc = {"id": src["id"], "title": src["title"], "text": src["text"], args.only: ann[args.only]}
             else:
                 for m in ann["money"]:
                     if VAGUE.match(m["text"]) and m["qualifier"] is None:
@@ -56,7 +58,7 @@ def main() -> None:
         for doc in docs:
             f.write(json.dumps(doc, ensure_ascii=False) + "\n")
     print(f"{len(docs)} documents, {sum(len(d.get('entities', [])) for d in docs)} entities, "
-          f"{sum(len(d.get('money', [])) for d in docs)} money, {sum(len(d['stances']) for d in docs)} stances "
+          f"{sum(len(d.get('money', [])) for d in docs)} money, {sum(len(d.get('stances', [])) for d in docs)} stances "
           f"-> {args.out}")
 
 
