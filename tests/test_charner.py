@@ -47,3 +47,58 @@ def test_merged_backend_keeps_the_longest_of_overlapping_spans():
     charner = [TaggedSpan(0, 5, "ORG", 0.7), TaggedSpan(5, 8, "LOC", 0.6), TaggedSpan(9, 11, "PER", 0.9)]
     assert longest_first([lac, charner]) == [TaggedSpan(0, 5, "ORG", 0.7), TaggedSpan(5, 8, "ORG", 0.8),
                                              TaggedSpan(9, 11, "PER", 0.9)]   # a tie goes to the first tagger
+
+
+def test_shipped_model_tags_the_same_alone_as_in_any_batch(seed_record):
+    """The default backend must not let a sentence's batch-mates change its names or scores."""
+    from pipeline.config import project_path
+    from pipeline.entities.charner import CharTagger
+
+    tagger = CharTagger(MODEL, project_path("corpus/lexicon"))
+    texts = [s for s in seed_record.text.split("。") if s]
+    batched = tagger.tag(texts)
+    tagger.batch_chars = 256
+    assert tagger.tag(texts) == batched
+    assert [tagger.tag([t])[0] for t in texts] == batched
+
+
+def test_lexicon_features_equal_a_direct_scan_of_the_dictionary(seed_record):
+    import numpy as np
+
+    from pipeline.config import project_path
+    from pipeline.entities.features import MAX_WORD, LexiconFeatures, _dictionary
+
+    lexicon = project_path("corpus/lexicon")
+    words = _dictionary(lexicon)
+    texts = [s for s in seed_record.text.split("。") if s] + ["中华人民共和国国务院", "", "x", "美国财政部部长斯科特·贝森特"]
+    for text, got in zip(texts, LexiconFeatures(lexicon).many(texts)):
+        expected = np.zeros((len(text), 3, 5), dtype=np.float32)     # B, M, E × kind: the heaviest word
+        for i in range(len(text)):
+            for j in range(i + 2, min(i + MAX_WORD, len(text)) + 1):
+                if text[i:j] in words:
+                    kind, weight = words[text[i:j]]
+                    for position, at in ((0, [i]), (1, range(i + 1, j - 1)), (2, [j - 1])):
+                        for k in at:
+                            expected[k, position, kind] = max(expected[k, position, kind], weight)
+        assert np.array_equal(got, expected.reshape(len(text), 15)), text
+
+
+def test_each_backend_has_its_own_score_threshold():
+    from pipeline.config import load_config
+    from pipeline.entities import Confident, load_tagger, make_entity_recognizer
+    from pipeline.entities.lac import TaggedSpan
+
+    class Fixed:
+        version = "fixed@1"
+
+        def tag(self, texts, keep=None):
+            return [[TaggedSpan(0, 2, "PER", 0.3), TaggedSpan(3, 5, "ORG", 0.9)] for _ in texts]
+
+    assert Confident(Fixed(), 0.4).tag(["张三在北京"]) == [[TaggedSpan(3, 5, "ORG", 0.9)]]
+    config = load_config()
+    lexicon = ROOT / "corpus" / "lexicon"
+    assert isinstance(load_tagger({**config["entities"], "backend": "lac"}, lexicon, thresholds=True), Confident)
+    assert not isinstance(load_tagger({**config["entities"], "backend": "charner"}, lexicon, thresholds=True),
+                          Confident)                                  # the default: none
+    with pytest.raises(ValueError, match=r"\[entities.lac\] min_score"):
+        make_entity_recognizer(load_config(overrides={"entities": {"min_score": 0.4}}))

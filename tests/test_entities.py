@@ -69,7 +69,10 @@ def test_titles_are_analysed_with_their_own_offsets(extractor):
 
 def test_latin_names_respect_word_boundaries(extractor):
     record = extractor("AMDX不是AMD，BISON也不是BIS。")
-    assert [e.text for e in record.entities if e.label == "ORG"] == ["AMD", "BIS"]
+    found = {(e.text, e.start, e.end) for e in record.entities}
+    assert {("AMD", 6, 9), ("BIS", 18, 21)} <= found          # the lexicon names where they stand alone
+    assert not {("AMD", 0, 3), ("BIS", 10, 13)} & found       # never cut out of a longer Latin word
+    # (our tagger takes the unknown AMDX and BISON for organisations, whole; LAC left them out)
 
 
 def test_lac_padded_batches_tag_like_single_sentences(extractor):

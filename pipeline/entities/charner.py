@@ -41,10 +41,10 @@ class CharTagger:
         ids = np.zeros((len(group), width), dtype=np.int64)
         feats = np.zeros((len(group), width, n_features), dtype=np.float32)
         for row, i in enumerate(group):
-            text = texts[i]
-            ids[row, :len(text)] = [self.vocab.get(self.q2b.get(c, c), self.oov) for c in text]
-            if self.features is not None:
-                feats[row, :len(text)] = self.features(text)
+            ids[row, :len(texts[i])] = [self.vocab.get(self.q2b.get(c, c), self.oov) for c in texts[i]]
+        if self.features is not None:
+            for row, f in enumerate(self.features.many([texts[i] for i in group])):
+                feats[row, :len(f)] = f
         lengths = np.array([len(texts[i]) for i in group], dtype=np.int64)
         return self.session.run(None, {"token_ids": ids, "features": feats, "length": lengths})[0], lengths
 

@@ -47,37 +47,104 @@ def _dictionary(lexicon_dir: Path) -> dict[str, tuple[int, float]]:
     return words
 
 
+BITS = 14              # bits of a character's id in a packed key; 4 characters fill 56 of 64 bits
+
+
+class _Tables:
+    """The dictionary as sorted arrays, so that all windows of a text are looked up at once in numpy:
+    characters get dense ids (0: in no word); a word of up to 4 characters is one packed integer key,
+    a longer one is found through its first 4 characters' key and then looked up by its text."""
+
+    def __init__(self, words: dict[str, tuple[int, float]]):
+        chars = sorted({c for w in words for c in w})
+        if len(chars) >= 1 << BITS:
+            raise ValueError(f"{len(chars)} distinct characters do not fit {BITS}-bit ids")
+        self.char_id = np.zeros(0x110000, dtype=np.uint16)
+        self.char_id[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1)
+        self.words = words
+        self.keys, self.kinds, self.weights, self.prefixes = {}, {}, {}, {}
+        for length in range(2, MAX_WORD + 1):
+            of_length = [w for w in words if len(w) == length]
+            keys = np.array([self.key(w[:4]) for w in of_length], dtype=np.uint64)
+            if length <= 4:
+                order = np.argsort(keys)
+                self.keys[length] = keys[order]
+                self.kinds[length] = np.array([words[w][0] for w in of_length], dtype=np.int64)[order]
+                self.weights[length] = np.array([words[w][1] for w in of_length], dtype=np.float32)[order]
+            else:
+                self.prefixes[length] = np.unique(keys)
+
+    def key(self, piece: str) -> int:
+        k = 0
+        for c in piece:
+            k = (k << BITS) | int(self.char_id[ord(c)])
+        return k
+
+    def hits(self, text: str) -> tuple[np.ndarray, ...]:
+        """(start, end, kind, weight) of every dictionary word in text."""
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ids = self.char_id[codes].astype(np.uint64)
+        unknown = np.concatenate(([0], np.cumsum(ids == 0)))        # windows with a char of no word skip
+        n = len(text)
+        found = []
+        key, shift = ids, np.uint64(BITS)
+        for length in range(2, min(MAX_WORD, n) + 1):
+            m = n - length + 1
+            # at each start: the packed ids of its first min(length, 4) characters
+            key = (key[:m] << shift) | ids[length - 1:length - 1 + m] if length <= 4 else key[:m]
+            start = np.flatnonzero(unknown[length:length + m] == unknown[:m])
+            if not len(start):
+                break
+            k = key[:m][start]
+            if length <= 4:
+                keys = self.keys[length]
+                at = np.minimum(np.searchsorted(keys, k), len(keys) - 1)
+                hit = keys[at] == k
+                found.append((start[hit], length, self.kinds[length][at[hit]], self.weights[length][at[hit]]))
+            else:                                                     # rare: check the text of candidates
+                prefixes = self.prefixes[length]
+                at = np.minimum(np.searchsorted(prefixes, k), len(prefixes) - 1)
+                rows = [(i, *self.words[text[i:i + length]]) for i in start[prefixes[at] == k].tolist()
+                        if text[i:i + length] in self.words]
+                if rows:
+                    i, kind, weight = zip(*rows)
+                    found.append((np.array(i), length, np.array(kind), np.array(weight, dtype=np.float32)))
+        if not found:
+            return (np.zeros(0, dtype=np.int64),) * 3 + (np.zeros(0, dtype=np.float32),)
+        start = np.concatenate([f[0] for f in found])
+        end = np.concatenate([f[0] + f[1] for f in found])
+        return start, end, np.concatenate([f[2] for f in found]), np.concatenate([f[3] for f in found])
+
+
 @lru_cache(maxsize=2)
-def _starts(lexicon_dir: Path) -> frozenset[str]:
-    """The first two characters of every dictionary word: positions that start none are skipped."""
-    return frozenset(w[:2] for w in _dictionary(lexicon_dir))
+def _tables(lexicon_dir: Path) -> _Tables:
+    return _Tables(_dictionary(lexicon_dir))
 
 
 class LexiconFeatures:
     dim = DIM
 
     def __init__(self, lexicon_dir: Path):
-        self.words = _dictionary(Path(lexicon_dir))
-        self.starts = _starts(Path(lexicon_dir))
+        self.tables = _tables(Path(lexicon_dir))
 
     def __call__(self, text: str) -> np.ndarray:
-        n = len(text)
+        return self.many([text])[0]
+
+    def many(self, texts: list[str]) -> list[np.ndarray]:
+        """The features of each text, found in one pass over them all (no word spans a line break)."""
+        joined = "\n".join(texts)
+        n = len(joined)
         out = np.zeros((n, len(POSITIONS), len(KINDS)), dtype=np.float32)
-        lookup, starts = self.words.get, self.starts
-        for i in range(n - 1):
-            if text[i:i + 2] not in starts:
-                continue
-            for length in range(2, min(MAX_WORD, n - i) + 1):
-                hit = lookup(text[i:i + length])
-                if hit is None:
-                    continue
-                kind, weight = hit
-                end = i + length - 1
-                if out[i, 0, kind] < weight:
-                    out[i, 0, kind] = weight
-                if out[end, 2, kind] < weight:
-                    out[end, 2, kind] = weight
-                if length > 2:
-                    middle = out[i + 1:end, 1, kind]
-                    np.maximum(middle, weight, out=middle)
-        return out.reshape(n, DIM)
+        start, end, kind, weight = self.tables.hits(joined)
+        np.maximum.at(out, (start, 0, kind), weight)
+        np.maximum.at(out, (end - 1, 2, kind), weight)
+        inner = end - start - 2                                       # the M positions of longer words
+        reps = inner[inner > 0]
+        if len(reps):
+            first = np.repeat(start[inner > 0] + 1, reps)
+            offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+            np.maximum.at(out, (first + offset, 1, np.repeat(kind[inner > 0], reps)),
+                          np.repeat(weight[inner > 0], reps))
+        out = out.reshape(n, DIM)
+        bounds = np.cumsum([0] + [len(t) + 1 for t in texts])
+        return [out[a:a + len(t)] for a, t in zip(bounds, texts)]
