@@ -54,8 +54,8 @@ def test_a_quote_of_several_sentences_belongs_to_the_speaker_after_it(extractor)
 def test_pronouns_and_short_names_resolve_to_the_full_name(extractor):
     assert holders(extractor, "黄仁勋昨天抵达北京。他表示，中国市场非常重要。") == {"黄仁勋"}
     assert holders(extractor, "斯科特·贝森特周二抵达伦敦。贝森特称，谈判取得了进展。") == {"斯科特·贝森特"}
-    # (格力, not 小米: our tagger, the default, reads a bare 小米 as millet, as dev's farm news uses it)
-    assert holders(extractor, "格力昨日发布公告。该公司否认存在数据泄露。") == {"格力"}
+    # (a name from the lexicon, so that the stance stage is tested, not the tagger's view of a bare 小米 or 格力)
+    assert holders(extractor, "腾讯昨日发布公告。该公司否认存在数据泄露。") == {"腾讯"}
 
 
 def test_several_holders_of_one_cue_get_one_stance_each(extractor):
@@ -65,7 +65,7 @@ def test_several_holders_of_one_cue_get_one_stance_each(extractor):
 
 @pytest.mark.parametrize("text, polarity, target", [
     ("台积电反对过度限制中国。", "oppose", "过度限制中国"),       # what the stance verb governs
-    ("格力欢迎新规出台。", "support", "新规出台"),
+    ("腾讯欢迎新规出台。", "support", "新规出台"),
     ("消费者协会批评该商家虚假宣传。", "oppose", "该商家虚假宣传"),
     ("华为表示不支持这项提案。", "oppose", "不支持这项提案"),      # negation flips 支持
     ("教练刘国正对队员的发挥表示满意。", None, "队员的发挥"),
