@@ -11,7 +11,7 @@ import json
 
 import numpy as np
 
-from pipeline.evaluate import CORE, run_gold, score_entities
+from pipeline.evaluate import CORE, PRF, run_gold, score_entities
 from pipeline.extractor import load
 
 
@@ -27,8 +27,7 @@ def counts_per_article(gold_path: str, backend: str) -> np.ndarray:
 
 
 def f1(counts: np.ndarray) -> float:
-    tp, fp, fn = counts
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return PRF(*map(int, counts)).f1
 
 
 def main() -> None:
