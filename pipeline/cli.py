@@ -137,6 +137,8 @@ def _print_report(report: dict) -> None:
         for g in polarities:
             conf.add_row(g, *(str(st["confusion"][g].get(p, 0)) for p in polarities))
         out.print(conf)
+        out.print(f"target overlap {st['target']['overlap_f1']} (character F1 with the gold target, over "
+                  f"{st['target']['matched']} stances matched by holder and evidence)")
     missing = [name for name, part in (("entities", ents), ("money", money), ("stances", st)) if not part]
     if missing:
         out.print(f"not annotated in this gold file: {', '.join(missing)}")
@@ -197,7 +199,7 @@ def train_ner(config_path, resume, epochs, export_only):
 
 @train.command(name="stance")
 def train_stance():
-    """Train the stance holder model and the polarity classifier; ship the polarity mode that wins held-out."""
+    """Train the stance holder, target and polarity models; ship the polarity mode that wins held-out."""
     from .train.stance import train as run_training
 
     report = run_training()
@@ -209,7 +211,11 @@ def train_stance():
     held = report["holders"]["held_out"]
     click.echo(f"holders   held-out F1: rules alone {held['None']['f1']:.3f}, rules + model "
                f"{held[str(report['holders']['threshold'])]['f1']:.3f} (threshold {report['holders']['threshold']})")
-    click.echo(f"shipped: {report['shipped']} (models/stance-polarity), models/stance-holders")
+    targets = report["targets"]
+    click.echo(f"targets   overlap with gold targets, from gold evidence: held-out rules {targets['held_out']['rules']:.3f}, "
+               f"model {targets['held_out']['model']:.3f}; dev rules {targets['dev']['rules']:.3f}, "
+               f"model {targets['dev']['model']:.3f}")
+    click.echo(f"shipped: {report['shipped']} (models/stance-polarity), models/stance-holders, models/stance-targets")
 
 
 @main.command()

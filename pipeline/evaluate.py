@@ -200,8 +200,24 @@ def holders_match(a: str, b: str) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
+def overlap_f1(found: str, gold: str) -> float:
+    """F1 of the characters two strings share (as bags): targets are often paraphrased in the gold
+    (老人机无法使用的原因), so a target is scored by overlap, not identity."""
+    found, gold = norm(found), norm(gold)
+    common = sum((Counter(found) & Counter(gold)).values())
+    return 2 * common / (len(found) + len(gold)) if common else 0.0
+
+
+def _same_evidence(a: str, b: str) -> bool:
+    """Two evidence clauses for one stance: at least half of the shorter one's characters shared."""
+    return sum((Counter(a) & Counter(b)).values()) >= 0.5 * min(len(a), len(b)) > 0
+
+
 def score_stances(gold: list[dict], records: list[Record]) -> dict[str, Any]:
+    """SPEC §5: (holder, polarity) pairs and holders; beyond it, the polarity confusion over matched
+    holders and the targets' character overlap over stances matched by holder and evidence."""
     pairs, holders = PRF(), PRF()
+    target_scores: list[float] = []
     confusion: dict[str, Counter] = {p: Counter() for p in ("support", "oppose", "neutral")}
     for g, r in zip(gold, records):
         gs = {(s["holder"], s["polarity"]) for s in g.get("stances", [])}
@@ -218,8 +234,16 @@ def score_stances(gold: list[dict], records: list[Record]) -> dict[str, Any]:
             if matched and polarity in confusion:
                 best = next((p for p in matched if p[1] == polarity), matched[0])
                 confusion[polarity][best[1]] += 1
+        for s in g.get("stances", []):
+            if not (s.get("target") and s.get("evidence")):
+                continue
+            same = [f for f in r.stances if holders_match(f.holder, s["holder"]) and _same_evidence(f.evidence, s["evidence"])]
+            if same:
+                target_scores.append(max(overlap_f1(f.target, s["target"]) for f in same))
+    target = {"matched": len(target_scores),
+              "overlap_f1": round(sum(target_scores) / len(target_scores), 4) if target_scores else 0.0}
     return {"pair": pairs.as_dict(), "holder": holders.as_dict(),
-            "confusion": {k: dict(v) for k, v in confusion.items()}}
+            "confusion": {k: dict(v) for k, v in confusion.items()}, "target": target}
 
 
 # ---- MSRA, mention level -----------------------------------------------------------------

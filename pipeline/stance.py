@@ -6,11 +6,12 @@
    斯科特·贝森特), a described group (专家, 多位供应链人士, 网友), or a pronoun resolved to the last person
    or organisation named (他, 该公司). Entities joined by 、/和 before one cue hold one stance each.
    The journalist's own narration has no holder and yields nothing.
-2. Target: what a stance verb governs (反对“过度限制中国” → 过度限制中国), else the first named entity
-   or noun phrase of the evidence; linked to an entity where it contains one.
    Where no rule finds a holder in a sentence, a learned model (models/stance-holders) scores everyone
    the sentence names (entities, described groups) as a holder: it learnt from our annotations what the
    rules miss (法院认定…, 教育部发出通知禁止…, 原告要求…).
+2. Target: what a stance verb governs (反对“过度限制中国” → 过度限制中国) or 对…表示 names, else the
+   phrase of the evidence a learned model (models/stance-targets) picks among its runs of jieba words
+   and entities; linked to an entity where it contains one.
 3. Polarity (support / oppose / neutral) by a classifier over the evidence and the cue (see
    pipeline/train/stance.py), or by the cue-lexicon baseline (`[stance] polarity = "lexicon"`).
 """
@@ -24,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain
 from pathlib import Path
 
 import numpy as np
@@ -159,10 +161,18 @@ def sentiment_words() -> dict[str, tuple[str, ...]]:
     return {w: tuple(sorted(c)) for w, c in words.items()}
 
 
+@lru_cache(maxsize=1)
+def _sentiment_heads() -> frozenset[str]:
+    return frozenset(w[:2] for w in sentiment_words())
+
+
 def sentiment_matches(text: str) -> list[tuple[int, str]]:
     """(position, word) of the sentiment words in text, longest match first, left to right."""
-    words, found, i = sentiment_words(), [], 0
+    words, heads, found, i = sentiment_words(), _sentiment_heads(), [], 0
     while i < len(text):
+        if text[i:i + 2] not in heads:                          # most places start no word: skip them fast
+            i += 1
+            continue
         for n in range(min(SENTIMENT_MAX, len(text) - i), 1, -1):
             if text[i:i + n] in words:
                 found.append((i, text[i:i + n]))
@@ -179,7 +189,15 @@ def _logits(weights: np.ndarray, feats: dict[int, float]) -> np.ndarray:
     return (weights[keys] * values[:, None]).cumsum(axis=0)[-1]
 
 
-@lru_cache(maxsize=1 << 16)         # feature names repeat (common characters, cues): hash each once (~15 MB)
+def _scores(margin: np.ndarray, rows: list[list[int]]) -> np.ndarray:
+    """A two-class model's score (logit of the second class) for each row of feature keys, in one pass;
+    a key listed twice counts twice. Rows must not be empty."""
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
+    return np.add.reduceat(margin[flat], np.concatenate(([0], np.cumsum(lengths)[:-1])))
+
+
+@lru_cache(maxsize=1 << 18)         # feature names repeat (characters, words, cues): hash each once (~60 MB)
 def _hash(s: str, dim: int) -> int:
     h = 2166136261
     for ch in s.encode("utf-8"):
@@ -198,9 +216,11 @@ def polarity_features(evidence: str, cue: str | None, target: str | None, dim: i
         feats[k] = feats.get(k, 0.0) + value
 
     text = evidence[:200]
-    for n in (1, 2, 3):
+    for n in (1, 2, 3):                                         # add() written out: the hot loop of the stage
+        prefix, value = f"g{n}:", 1.0 / n
         for i in range(len(text) - n + 1):
-            add(f"g{n}:{text[i:i + n]}", 1.0 / n)
+            k = _hash(prefix + text[i:i + n], dim)
+            feats[k] = feats.get(k, 0.0) + value
     add(f"cue:{cue}")
     for words, tag in ((SUPPORT_WORDS, "S"), (OPPOSE_WORDS, "O")):
         if cue and any(word in cue for word in words):          # 联名反对 is an oppose cue, however rare
@@ -327,6 +347,9 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
     if end <= clause_from:
         return []
     entity = entities.ending_at(end)
+    whole = entities.ending_at(cue_start)           # 刘先生说: 先生 is the name's, not a word before the cue
+    if whole is not None and whole.start >= clause_from and (entity is None or entity.start < clause_from):
+        entity = whole
     if entity is not None and entity.start >= clause_from:
         holders = [entity]
         pos = entity.start                                      # 英特尔、台积电等企业: one stance each
@@ -392,17 +415,142 @@ def _evidence_before(text: str, sent_start: int, holder_start: int) -> tuple[int
 _ABOUT = re.compile(r"对([^，,。；;：:]{2,20}?)(?:表示|感到|持)")
 
 
-def _target(evidence: str, verb_object: str | None, entities: Entities, start: int, end: int, holder: str) -> str:
+def _target(text: str, start: int, end: int, verb_object: str | None, entities: Entities, holder: str,
+            model: TargetModel | None = None, bounds=None) -> str:
+    """What the stance with evidence text[start:end] is about: what its verb governs, 对…表示, the phrase
+    the target model chooses (given the field's word bounds), else the first entity or clause."""
+    evidence = text[start:end]
     if verb_object:
         return verb_object
     about = _ABOUT.search(evidence)                             # 对队员的发挥表示满意 → 队员的发挥
     if about:
         return about.group(1)
+    chosen = model.choose(text, bounds, entities, start, end, holder) if model and bounds is not None else None
+    if chosen:
+        return chosen
     inside = [e for e in entities.within(start, end) if (e.canonical or e.text) != holder]
     if inside:
         return inside[0].canonical or inside[0].text
     words = re.split(r"[，,。；;！？!?“”\"、：:]", evidence)
     return next((w for w in words if len(w) >= 2), evidence)[:20]
+
+
+# ---- learned targets ---------------------------------------------------------------------
+_CLAUSE_MARKS = set("，,。；;！？!?“”\"「」『』、：:（）()《》…—")
+TARGET_MAX_WORDS, TARGET_MAX_CHARS = 4, 16
+# function words no target begins or ends with (种的树才, 已有, 将恢复)
+_FUNCTION_WORDS = set("的了是在将已才就也还都又并而但和与及或被把让给从向对为于以着过所其这那吗呢吧啊很更最要会能可地得之等")
+
+
+def target_candidates(text: str, bounds, entities: Entities, start: int, end: int) -> list[tuple[int, int, int, int, int, int]]:
+    """Phrases of the evidence text[start:end] that could name its target: runs of one to four jieba
+    words inside one clause (2–16 characters), and the entities in it. Each as (start, end, words,
+    clause, end of its first word, start of its last word)."""
+    lo, hi = bisect_left(bounds, start), bisect_right(bounds, end)
+    words = list(zip(bounds[lo:hi - 1], bounds[lo + 1:hi]))
+    clause, clause_of = 0, []
+    for s, e in words:
+        if all(c in _CLAUSE_MARKS or c.isspace() for c in text[s:e]):
+            clause += 1
+            clause_of.append(-1)
+        else:
+            clause_of.append(clause)
+    found: dict[tuple[int, int], tuple[int, int, int, int, int, int]] = {}
+    for i, (s, first_end) in enumerate(words):
+        if clause_of[i] < 0 or text[s:first_end] in _FUNCTION_WORDS:
+            continue
+        for j in range(i, min(i + TARGET_MAX_WORDS, len(words))):
+            if clause_of[j] != clause_of[i]:
+                break
+            e = words[j][1]
+            if 2 <= e - s <= TARGET_MAX_CHARS and text[words[j][0]:e] not in _FUNCTION_WORDS:
+                found[s, e] = (s, e, j - i + 1, clause_of[i], first_end, words[j][0])
+    for en in entities.within(start, end):                      # an entity counts as one word
+        k = bisect_right(bounds, en.start) - 1 - lo             # the word it begins in
+        clause = clause_of[k] if 0 <= k < len(words) and clause_of[k] >= 0 else 0
+        found.setdefault((en.start, en.end), (en.start, en.end, 1, clause, en.end, en.start))
+    return list(found.values())
+
+
+def target_features(text: str, start: int, end: int, candidates: list[tuple[int, int, int, int, int, int]],
+                    inside: list[Span], holder: str, dim: int) -> list[list[int]]:
+    """Hashed features of each candidate target phrase of the evidence text[start:end]: its first and last
+    word and character, its length, where it stands in the evidence, what surrounds it, the entities it
+    is or holds (of `inside`, the evidence's), and whether it names the holder or a date or a figure."""
+    fixed = _fixed_target_keys(dim)
+    words, length, clause_of, position = fixed["words"], fixed["length"], fixed["clause"], fixed["position"]
+    digits = list(accumulate((c.isdigit() for c in text[start:end]), initial=0))   # how many before each offset
+    dates = list(accumulate((c in "年月日时" for c in text[start:end]), initial=0))
+    keys = []
+    opening: dict[tuple[int, int], list[int]] = {}   # what depends on where a phrase begins, or ends, only
+    closing: dict[tuple[int, int], list[int]] = {}
+    for s, e, n_words, clause, first_end, last_start in candidates:
+        row = opening.get((s, first_end))
+        if row is None:
+            row = opening[s, first_end] = [_hash(name, dim) for name in (
+                f"first:{text[s:first_end]}", f"before1:{text[s - 1:s]}", f"before2:{text[max(0, s - 2):s]}",
+                f"first_char:{text[s]}")] + [position[min((s - start) // 8, 6)]] + \
+                ([fixed["at_start"]] if s == start else [])
+        tail = closing.get((last_start, e))
+        if tail is None:
+            tail = closing[last_start, e] = [_hash(name, dim) for name in (
+                f"last:{text[last_start:e]}", f"after1:{text[e:e + 1]}", f"after2:{text[e:e + 2]}",
+                f"last_char:{text[e - 1]}")]
+        row = row + tail
+        row += (words[n_words], length[min(e - s, 10)], clause_of[min(clause, 3)], fixed["bias"])
+        for en in inside:
+            if en.start < e and en.end > s:
+                name = (f"is:{en.label}" if (en.start, en.end) == (s, e) else
+                        f"holds:{en.label}" if s <= en.start and en.end <= e else "cuts_entity")
+                row.append(fixed[name] if name in fixed else _hash(name, dim))   # a checkpoint's own labels
+        if holder:
+            phrase = text[s:e]
+            if holder in phrase or phrase in holder:
+                row.append(fixed["holder"])
+        if digits[e - start] > digits[s - start]:
+            row.append(fixed["digit"])
+        if dates[e - start] > dates[s - start]:
+            row.append(fixed["date"])
+        keys.append(row)
+    return keys
+
+
+@lru_cache(maxsize=4)
+def _fixed_target_keys(dim: int) -> dict:
+    """The keys of the target features that take few values, hashed once; the numbered ones as lists."""
+    names = ["at_start", "bias", "holder", "digit", "date", "cuts_entity"]
+    names += [f"{kind}:{label}" for kind in ("is", "holds") for label in ("PER", "ORG", "LOC", "PRODUCT")]
+    keys: dict = {name: _hash(name, dim) for name in names}
+    for kind, top in (("position", 6), ("words", TARGET_MAX_WORDS), ("length", 10), ("clause", 3)):
+        keys[kind] = [_hash(f"{kind}:{k}", dim) for k in range(top + 1)]
+    return keys
+
+
+class TargetModel:
+    """Logistic regression over target_features (trained by pipeline/train/stance.py): which phrase of
+    the evidence names what the stance is about, where no rule says."""
+
+    def __init__(self, weights: np.ndarray, dim: int, name: str = "stance-targets", version: str = "1"):
+        self.weights, self.dim = weights, dim
+        self.margin = (weights[:, 1] - weights[:, 0]).astype(np.float64)     # columns: not the target, the target
+        self.version = f"{name}@{version}"
+
+    @classmethod
+    def load(cls, model_dir: Path) -> TargetModel:
+        meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+        return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"])
+
+    def choose(self, text: str, bounds, entities: Entities, start: int, end: int, holder: str) -> str | None:
+        candidates = target_candidates(text, bounds, entities, start, end)
+        if not candidates:
+            return None
+        features = target_features(text, start, end, candidates, entities.within(start, end), holder, self.dim)
+        best = candidates[self.best(features)]
+        return text[best[0]:best[1]]
+
+    def best(self, features: list[list[int]]) -> int:
+        """The index of the highest-scoring candidate, given each one's feature keys."""
+        return int(np.argmax(_scores(self.margin, features)))
 
 
 # ---- learned holders ---------------------------------------------------------------------
@@ -429,7 +577,7 @@ def _cue_after(text: str, end: int, sentence_end: int) -> re.Match | None:
 
 
 def holder_features(text: str, s: int, e: int, start: int, end: int, holder: str, label: str | None,
-                    dim: int) -> dict[int, float]:
+                    dim: int) -> list[int]:
     """Hashed features of one candidate holder: its kind, its last characters, what follows and precedes
     it, whether a cue, a colon or a quote is near, where it stands in the sentence."""
     names = [f"label:{label}", f"suffix1:{holder[-1:]}", f"suffix2:{holder[-2:]}", f"length:{min(len(holder), 6)}",
@@ -443,11 +591,7 @@ def holder_features(text: str, s: int, e: int, start: int, end: int, holder: str
     names.append(f"cue:{cue.group(0) if cue else None}")
     if cue:
         names.append(f"cue_gap:{min(cue.start() - end, 5)}")
-    feats: dict[int, float] = {}
-    for name in names:
-        k = _hash(name, dim)
-        feats[k] = feats.get(k, 0.0) + 1.0
-    return feats
+    return [_hash(name, dim) for name in names]
 
 
 class HolderModel:
@@ -457,6 +601,7 @@ class HolderModel:
     def __init__(self, weights: np.ndarray, dim: int, threshold: float, name: str = "stance-holders",
                  version: str = "1"):
         self.weights, self.dim, self.threshold = weights, dim, threshold
+        self.margin = (weights[:, 1] - weights[:, 0]).astype(np.float64)     # columns: not a holder, a holder
         self.version = f"{name}@{version}"
 
     @classmethod
@@ -464,15 +609,16 @@ class HolderModel:
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
         return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["threshold"], meta["name"], meta["version"])
 
-    def probability(self, feats: dict[int, float]) -> float:
-        logits = _logits(self.weights, feats)
-        return float(1 / (1 + np.exp(logits[0] - logits[1])))     # columns: not a holder, a holder
-
     def find(self, text: str, s: int, e: int, entities: Entities) -> list[tuple[int, int, str, str | None]]:
+        candidates = holder_candidates(text, s, e, entities)
+        if not candidates:
+            return []
+        scores = _scores(self.margin, [holder_features(text, s, e, start, end, holder, label, self.dim)
+                                       for start, end, holder, label in candidates])
+        probabilities = 1 / (1 + np.exp(-scores))
         found, seen = [], set()
-        for start, end, holder, label in holder_candidates(text, s, e, entities):
-            if holder not in seen and self.probability(
-                    holder_features(text, s, e, start, end, holder, label, self.dim)) >= self.threshold:
+        for (start, end, holder, label), p in zip(candidates, probabilities):
+            if holder not in seen and p >= self.threshold:
                 found.append((start, end, holder, label))
                 seen.add(holder)
         return found
@@ -480,10 +626,11 @@ class HolderModel:
 
 class StanceFinder:
     def __init__(self, polarity: Callable[[str, str | None, str | None], tuple[str, float]], version: str,
-                 holders: HolderModel | None = None):
+                 holders: HolderModel | None = None, targets: TargetModel | None = None):
         self.polarity = polarity
         self.version = version
         self.holders = holders
+        self.targets = targets
 
     def candidates(self, text: str, field: str, entities: Entities) -> list[Candidate]:
         found: list[Candidate] = []
@@ -548,13 +695,14 @@ class StanceFinder:
                 sentence_found.append(Candidate(prev.holder, prev.holder_label, None, ev_start, ev_end, field))
             if not sentence_found and self.holders is not None:   # 法院认定…, 原告要求…: learnt, not ruled
                 for start, end, holder, label in self.holders.find(text, s, e, entities):
-                    ev_start, ev_end = _evidence_after(text, end, e)
+                    cue = _cue_after(text, end, e)
+                    said = cue.end() if cue and cue.start() - end <= 2 else end   # 法院认定，…: after the cue
+                    ev_start, ev_end = _evidence_after(text, said, e)
                     if ev_end - ev_start < 4:                  # the holder closes the sentence: what came before
                         span = _evidence_before(text, s, start)
                         if span is None:
                             continue
                         ev_start, ev_end = span
-                    cue = _cue_after(text, end, e)
                     sentence_found.append(Candidate(holder, label, cue.group(0) if cue else None, ev_start,
                                                     min(ev_end, ev_start + MAX_EVIDENCE), field))
             found += sentence_found
@@ -565,9 +713,10 @@ class StanceFinder:
             doc.stances = []
             for name, text in doc.fields():
                 entities = Entities([e for e in doc.entities if e.field == name])
+                bounds = doc.tokens.get(name)
                 for c in self.candidates(text, name, entities):
                     evidence = text[c.start:c.end]
-                    target = _target(evidence, c.verb_object, entities, c.start, c.end, c.holder)
+                    target = _target(text, c.start, c.end, c.verb_object, entities, c.holder, self.targets, bounds)
                     polarity, score = self.polarity(evidence, c.cue, target)
                     linked = next((e.canonical or e.text for e in entities.within(c.start, c.end)
                                    if (e.canonical or e.text) in target), None)
@@ -583,8 +732,11 @@ def make_stance_finder(config: dict) -> StanceFinder:
     holders = None
     if section.get("holders", "model") == "model":
         holders = HolderModel.load(project_path(section.get("holder_model", "models/stance-holders")))
-    suffix = f"+{holders.version}" if holders else ""
+    targets = None
+    if section.get("targets", "model") == "model":
+        targets = TargetModel.load(project_path(section.get("target_model", "models/stance-targets")))
+    suffix = "".join(f"+{m.version}" for m in (holders, targets) if m)
     if section.get("polarity", "model") == "lexicon":
-        return StanceFinder(lexicon_polarity, "stance-lexicon@1" + suffix, holders)
+        return StanceFinder(lexicon_polarity, "stance-lexicon@1" + suffix, holders, targets)
     model = PolarityModel.load(project_path(section.get("model", "models/stance-polarity")))
-    return StanceFinder(model, f"{model.version}+{model.mode}{suffix}", holders)
+    return StanceFinder(model, f"{model.version}+{model.mode}{suffix}", holders, targets)

@@ -1,6 +1,6 @@
 """Scoring rules of SPEC §5 on hand-made predictions."""
 from pipeline.doc import Article
-from pipeline.evaluate import align_money, score_entities, score_money, score_stances
+from pipeline.evaluate import align_money, overlap_f1, score_entities, score_money, score_stances
 from pipeline.records import Entity, Money, PipelineInfo, Record, Stance
 
 INFO = PipelineInfo(version="test")
@@ -48,3 +48,15 @@ def test_stances_match_holders_leniently():
     assert report["pair"]["tp"] == 1 and report["pair"]["fp"] == 2 and report["pair"]["fn"] == 1
     assert report["holder"]["tp"] == 2 and report["holder"]["fp"] == 1
     assert report["confusion"]["oppose"] == {"neutral": 1}
+
+
+def test_targets_score_by_the_characters_they_share_with_the_gold():
+    assert overlap_f1("出口限制", "对华出口限制") == 0.8           # 4 shared: 2 × 4 / (4 + 6)
+    assert overlap_f1("出口限制", "出口限制") == 1.0 and overlap_f1("伦敦", "出口限制") == 0.0
+    gold = [{"stances": [{"holder": "黄仁勋", "polarity": "oppose", "target": "对华出口限制",
+                          "evidence": "失去中国市场将削弱美国技术竞争力"}]}]
+    stance = Stance(holder="黄仁勋", target="出口限制", polarity="support", evidence="失去中国市场将削弱美国技术", start=0, end=1)
+    elsewhere = Stance(holder="黄仁勋", target="中国", polarity="oppose", evidence="他还说了别的", start=2, end=3)
+    pred = [record()]
+    pred[0].stances = [stance, elsewhere]
+    assert score_stances(gold, pred)["target"] == {"matched": 1, "overlap_f1": 0.8}

@@ -8,7 +8,8 @@ from conftest import SEED_GOLD
 from pipeline.config import project_path
 from pipeline.evaluate import evaluate
 from pipeline.extractor import load
-from pipeline.stance import lexicon_polarity
+from pipeline.doc import Article, Doc
+from pipeline.stance import Entities, lexicon_polarity, target_candidates
 
 
 def stances(extractor, text):
@@ -67,7 +68,7 @@ def test_several_holders_of_one_cue_get_one_stance_each(extractor):
     ("台积电反对过度限制中国。", "oppose", "过度限制中国"),       # what the stance verb governs
     ("腾讯欢迎新规出台。", "support", "新规出台"),
     ("消费者协会批评该商家虚假宣传。", "oppose", "该商家虚假宣传"),
-    ("华为表示不支持这项提案。", "oppose", "不支持这项提案"),      # negation flips 支持
+    ("华为表示不支持这项提案。", "oppose", "这项提案"),            # negation flips 支持
     ("教练刘国正对队员的发挥表示满意。", None, "队员的发挥"),
 ])
 def test_stance_verbs_give_polarity_and_target(extractor, text, polarity, target):
@@ -75,6 +76,33 @@ def test_stance_verbs_give_polarity_and_target(extractor, text, polarity, target
     assert found_target == target
     if polarity:
         assert found_polarity == polarity
+
+
+def test_a_name_ending_like_a_title_holds_what_follows_its_cue(extractor):
+    [found] = extractor("刘先生说，联通退出2g网络以后，老人机已经无法使用。").stances
+    assert (found.holder, found.cue, found.evidence) == ("刘先生", "说", "联通退出2g网络以后，老人机已经无法使用")
+
+
+def test_target_candidates_are_phrases_of_one_clause(extractor):
+    text = "赵某介绍，2017年3月底的一天，她接到自称是沙洋监狱的涂警官的电话。"
+    doc = extractor.run([Doc.from_article(Article(id="t", source="-", text=text))])[0]
+    entities = Entities(doc.entities)
+    start = text.index("2017")
+    phrases = [text[s:e] for s, e, *_ in target_candidates(text, doc.tokens["text"], entities, start, len(text) - 1)]
+    assert "沙洋监狱" in phrases and "涂警官的电话" in phrases and len(phrases) == len(set(phrases))
+    for p in phrases:
+        assert "，" not in p and 2 <= len(p) <= 16
+        assert p[0] not in "的了是将" and p[-1] not in "的了是将"
+
+
+@pytest.mark.parametrize("text, target", [
+    ("专家指出，新能源汽车出口今年将继续增长。", "新能源汽车出口"),
+    ("赵某介绍，2017年3月底的一天，她接到自称是监狱警官的电话。", "监狱警官的电话"),   # not the date
+])
+def test_the_target_model_names_what_the_stance_is_about(extractor, text, target):
+    rules_alone = load(None, stance={"targets": "rules"})
+    assert [s.target for s in extractor(text).stances] == [target]
+    assert [s.target for s in rules_alone(text).stances] != [target]
 
 
 def test_narration_is_not_a_stance(extractor):
@@ -103,7 +131,8 @@ def test_the_lexicon_baseline_reads_negation():
 def test_training_ships_the_simplest_mode_within_noise_of_the_best_on_held_out_folds(tmp_path):
     from pipeline.train.stance import MODES, train
 
-    report = train(out_dir=str(tmp_path / "stance"), holders_dir=str(tmp_path / "holders"))
+    report = train(out_dir=str(tmp_path / "stance"), holders_dir=str(tmp_path / "holders"),
+                   targets_dir=str(tmp_path / "targets"))
     meta = json.loads((tmp_path / "stance" / "meta.json").read_text(encoding="utf-8"))
     f1 = report["held_out_end_to_end"]
     assert report["best"] == max(MODES, key=f1.get) and 0 < report["standard_error"] < 0.05
@@ -124,3 +153,8 @@ def test_training_ships_the_simplest_mode_within_noise_of_the_best_on_held_out_f
     held = report["holders"]["held_out"]
     assert held[str(report["holders"]["threshold"])]["f1"] == max(s["f1"] for t, s in held.items() if t != "None")
     assert held[str(report["holders"]["threshold"])]["f1"] > held["None"]["f1"]
+    # the target model is shipped as trained, and chooses closer to the gold than the rules' fallback
+    targets = project_path("models/stance-targets")
+    assert np.array_equal(np.load(tmp_path / "targets" / "weights.npy"), np.load(targets / "weights.npy"))
+    assert report["targets"]["held_out"]["model"] > report["targets"]["held_out"]["rules"]
+    assert (tmp_path / "targets" / "MODEL_CARD.md").exists()
