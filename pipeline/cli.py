@@ -212,9 +212,9 @@ def train_stance():
     click.echo(f"holders   held-out F1: rules alone {held['None']['f1']:.3f}, rules + model "
                f"{held[str(report['holders']['threshold'])]['f1']:.3f} (threshold {report['holders']['threshold']})")
     targets = report["targets"]
-    click.echo(f"targets   overlap with gold targets, from gold evidence: held-out rules {targets['held_out']['rules']:.3f}, "
-               f"model {targets['held_out']['model']:.3f}; dev rules {targets['dev']['rules']:.3f}, "
-               f"model {targets['dev']['model']:.3f}")
+    click.echo(f"targets   overlap with the gold, from gold evidence: held-out rules "
+               f"{targets['held_out']['rules']:.3f}, model {targets['held_out']['model']:.3f}; "
+               f"dev rules {targets['dev']['rules']:.3f}, model {targets['dev']['model']:.3f}")
     click.echo(f"shipped: {report['shipped']} (models/stance-polarity), models/stance-holders, models/stance-targets")
 
 

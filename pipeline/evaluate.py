@@ -237,7 +237,8 @@ def score_stances(gold: list[dict], records: list[Record]) -> dict[str, Any]:
         for s in g.get("stances", []):
             if not (s.get("target") and s.get("evidence")):
                 continue
-            same = [f for f in r.stances if holders_match(f.holder, s["holder"]) and _same_evidence(f.evidence, s["evidence"])]
+            same = [f for f in r.stances
+                    if holders_match(f.holder, s["holder"]) and _same_evidence(f.evidence, s["evidence"])]
             if same:
                 target_scores.append(max(overlap_f1(f.target, s["target"]) for f in same))
     target = {"matched": len(target_scores),

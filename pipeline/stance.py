@@ -415,8 +415,8 @@ def _evidence_before(text: str, sent_start: int, holder_start: int) -> tuple[int
 _ABOUT = re.compile(r"对([^，,。；;：:]{2,20}?)(?:表示|感到|持)")
 
 
-def _target(text: str, start: int, end: int, verb_object: str | None, entities: Entities, holder: str,
-            model: TargetModel | None = None, bounds=None) -> str:
+def stance_target(text: str, start: int, end: int, verb_object: str | None, entities: Entities, holder: str,
+                  model: TargetModel | None = None, bounds=None) -> str:
     """What the stance with evidence text[start:end] is about: what its verb governs, 对…表示, the phrase
     the target model chooses (given the field's word bounds), else the first entity or clause."""
     evidence = text[start:end]
@@ -442,7 +442,8 @@ TARGET_MAX_WORDS, TARGET_MAX_CHARS = 4, 16
 _FUNCTION_WORDS = set("的了是在将已才就也还都又并而但和与及或被把让给从向对为于以着过所其这那吗呢吧啊很更最要会能可地得之等")
 
 
-def target_candidates(text: str, bounds, entities: Entities, start: int, end: int) -> list[tuple[int, int, int, int, int, int]]:
+def target_candidates(text: str, bounds, entities: Entities, start: int,
+                      end: int) -> list[tuple[int, int, int, int, int, int]]:
     """Phrases of the evidence text[start:end] that could name its target: runs of one to four jieba
     words inside one clause (2–16 characters), and the entities in it. Each as (start, end, words,
     clause, end of its first word, start of its last word)."""
@@ -716,7 +717,8 @@ class StanceFinder:
                 bounds = doc.tokens.get(name)
                 for c in self.candidates(text, name, entities):
                     evidence = text[c.start:c.end]
-                    target = _target(text, c.start, c.end, c.verb_object, entities, c.holder, self.targets, bounds)
+                    target = stance_target(text, c.start, c.end, c.verb_object, entities, c.holder,
+                                           self.targets, bounds)
                     polarity, score = self.polarity(evidence, c.cue, target)
                     linked = next((e.canonical or e.text for e in entities.within(c.start, c.end)
                                    if (e.canonical or e.text) in target), None)

@@ -55,7 +55,8 @@ def test_targets_score_by_the_characters_they_share_with_the_gold():
     assert overlap_f1("出口限制", "出口限制") == 1.0 and overlap_f1("伦敦", "出口限制") == 0.0
     gold = [{"stances": [{"holder": "黄仁勋", "polarity": "oppose", "target": "对华出口限制",
                           "evidence": "失去中国市场将削弱美国技术竞争力"}]}]
-    stance = Stance(holder="黄仁勋", target="出口限制", polarity="support", evidence="失去中国市场将削弱美国技术", start=0, end=1)
+    stance = Stance(holder="黄仁勋", target="出口限制", polarity="support", evidence="失去中国市场将削弱美国技术",
+                    start=0, end=1)
     elsewhere = Stance(holder="黄仁勋", target="中国", polarity="oppose", evidence="他还说了别的", start=2, end=3)
     pred = [record()]
     pred[0].stances = [stance, elsewhere]

@@ -36,8 +36,9 @@ from ..config import project_path
 from ..doc import Article, Doc
 from ..evaluate import PRF, holders_match, load_gold, overlap_f1, score_stances
 from ..segment import sentences
-from ..stance import (Entities, HolderModel, PolarityModel, StanceFinder, TargetModel, _target, holder_candidates,
-                      holder_features, lexicon_polarity, polarity_features, target_candidates, target_features)
+from ..stance import (Entities, HolderModel, PolarityModel, StanceFinder, TargetModel, holder_candidates,
+                      holder_features, lexicon_polarity, polarity_features, stance_target, target_candidates,
+                      target_features)
 
 LABELS = PolarityModel.LABELS
 
@@ -56,7 +57,8 @@ def analysed(docs: list[dict]) -> list[Doc]:
             for d in docs]
 
 
-def found_stances(docs: list[Doc], holders: HolderModel | None, targets: TargetModel | None = None) -> list[list[dict]]:
+def found_stances(docs: list[Doc], holders: HolderModel | None,
+                  targets: TargetModel | None = None) -> list[list[dict]]:
     """What the stance stage finds in each analysed article (holders, evidence, cues, targets; polarity unused)."""
     finder = StanceFinder(lexicon_polarity, "", holders, targets)
     finder(docs)
@@ -110,7 +112,7 @@ def target_groups(gold: dict, doc: Doc, dim: int) -> list[dict]:
         groups.append({"features": target_features(text, start, end, candidates, entities.within(start, end),
                                                    s["holder"], dim),
                        "overlaps": [overlap_f1(p, s["target"]) for p in phrases], "phrases": phrases,
-                       "rules": _target(text, start, end, None, entities, s["holder"]),
+                       "rules": stance_target(text, start, end, None, entities, s["holder"]),
                        "gold": s["target"]})
     return groups
 
@@ -219,7 +221,8 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     dev_groups = [g for d, a in zip(dev_docs, analysed_dev) for g in target_groups(d, a, dim)]
     target_models, held_targets = [], {"rules": [], "model": []}
     for fold in range(folds):
-        model = TargetModel(fit_targets([g for i in range(len(docs)) if fold_of[i] != fold for g in groups[i]], dim), dim)
+        train_groups = [g for i in range(len(docs)) if fold_of[i] != fold for g in groups[i]]
+        model = TargetModel(fit_targets(train_groups, dim), dim)
         test = [g for i in range(len(docs)) if fold_of[i] == fold for g in groups[i]]
         held_targets["rules"] += target_overlaps(None, test)
         held_targets["model"] += target_overlaps(model, test)
@@ -250,7 +253,8 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     holder_model = HolderModel(fit_holders([r for rs in rows for r in rs], dim), dim, threshold)
     found = found_by[threshold]                 # each article's stances as its fold's holder model finds them
     dev_found = found_stances(analysed_dev, holder_model, target_model)
-    dev_holders = {"rules": score_stances(dev_docs, _records(found_stances(analysed_dev, None, target_model)))["holder"],
+    dev_rules = found_stances(analysed_dev, None, target_model)
+    dev_holders = {"rules": score_stances(dev_docs, _records(dev_rules))["holder"],
                    "rules+model": score_stances(dev_docs, _records(dev_found))["holder"]}
 
     # every setting (mode, weight decay, hybrid threshold) is scored end to end on the held-out folds;
