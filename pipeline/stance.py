@@ -642,10 +642,13 @@ class StanceFinder:
                 cue = m.group(0)
                 if cue in ("说", "称") and text[m.end():m.end() + 1] in "明为号作":   # 说明书, 称为, 称号
                     continue
+                if text[m.end():m.end() + 1] == "的" and text[m.end():m.end() + 2] != "的是":
+                    continue                                   # 他反映的情况: the cue names a thing, says nothing
                 if cue == "警告" and text[m.start() - 1:m.start()] in "民交刑特巡辅":   # 民警告诉记者
                     continue
+                said = m.end() + 2 if text.startswith("的是", m.end()) else m.end()   # 担心的是，…
                 for holder, label in find_holders(text, m.start(), s, entities):
-                    ev_start, ev_end = _evidence_after(text, m.end(), e)
+                    ev_start, ev_end = _evidence_after(text, said, e)
                     if ev_end - ev_start < 4:                  # “…”他说: the quote before is the evidence
                         span = _quote_before(text, m.start(), s)
                         if span is None:                       # 刘国正对队员的发挥表示满意: the clause itself
@@ -655,7 +658,7 @@ class StanceFinder:
                         ev_start, ev_end = span
                     obj = None
                     if cue in STANCE_VERBS:
-                        obj = re.split(r"[，,。；;！？!?]", text[m.end():e])[0].strip("“”\"「」 ")[:20] or None
+                        obj = re.split(r"[，,。；;！？!?]", text[said:e])[0].strip("“”\"「」 ")[:20] or None
                     sentence_found.append(Candidate(holder, label, cue, ev_start, min(ev_end, ev_start + MAX_EVIDENCE),
                                                     field, obj))
                 if sentence_found:

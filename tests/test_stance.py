@@ -83,6 +83,12 @@ def test_a_name_ending_like_a_title_holds_what_follows_its_cue(extractor):
     assert (found.holder, found.cue, found.evidence) == ("刘先生", "说", "联通退出2g网络以后，老人机已经无法使用")
 
 
+def test_a_cue_that_names_a_thing_is_no_stance(extractor):
+    assert stances(extractor, "张先生反映的情况属实。") == []               # 反映的情况: what was reported
+    [found] = extractor("王女士担心的是，孩子放学后没人照看。").stances       # 担心的是: what follows is hers
+    assert (found.holder, found.polarity, found.evidence) == ("王女士", "oppose", "孩子放学后没人照看")
+
+
 def test_target_candidates_are_phrases_of_one_clause(extractor):
     text = "赵某介绍，2017年3月底的一天，她接到自称是沙洋监狱的涂警官的电话。"
     doc = extractor.run([Doc.from_article(Article(id="t", source="-", text=text))])[0]
