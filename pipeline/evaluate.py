@@ -230,7 +230,7 @@ def score_stances(gold: list[dict], records: list[Record]) -> dict[str, Any]:
         hfound = sum(1 for x in gh if any(holders_match(p, x) for p in ph))
         holders.add(htp, len(ph) - htp, len(gh) - hfound)
         for holder, polarity in gs:
-            matched = [p for p in ps if holders_match(p[0], holder)]
+            matched = sorted(p for p in ps if holders_match(p[0], holder))   # sorted: sets have no stable order
             if matched and polarity in confusion:
                 best = next((p for p in matched if p[1] == polarity), matched[0])
                 confusion[polarity][best[1]] += 1

@@ -184,6 +184,18 @@ def write_records_report(records_path: str | Path, out: str | Path) -> None:
 
 
 # ---- the evaluation report ---------------------------------------------------------------
+def _stance_details(stances: dict) -> str:
+    """The polarity confusion over matched holders, and the targets' overlap with the gold."""
+    polarities = ("support", "oppose", "neutral")
+    confusion = table(["gold \\ predicted", *polarities],
+                      [[p, *(str(stances["confusion"][p].get(q, 0)) for q in polarities)] for p in polarities],
+                      {1, 2, 3})
+    target = stances["target"]
+    return (f"<h2>Polarity over matched holders</h2>{confusion}"
+            f"<p>Target overlap {target['overlap_f1']:.3f}: character F1 with the gold target, over "
+            f"{target['matched']} stances matched by holder and evidence.</p>")
+
+
 def evaluation_report(report: dict, diffs: list[dict]) -> str:
     sections = []
     for name, part, rows in (("Entities (document level, strict)", report["entities"],
@@ -199,7 +211,8 @@ def evaluation_report(report: dict, diffs: list[dict]) -> str:
         numbers = table(["", "P", "R", "F1", "TP", "FP", "FN"],
                         [[escape(k), f"{v['p']:.3f}", f"{v['r']:.3f}", f"{v['f1']:.3f}", str(v["tp"]), str(v["fp"]),
                           str(v["fn"])] for k, v in data.items()], {1, 2, 3, 4, 5, 6})
-        sections.append(f"<section><h2>{escape(name)}</h2>{numbers}<div class=grid>{charts}</div></section>")
+        extra = _stance_details(part) if name == "Stances" else ""
+        sections.append(f"<section><h2>{escape(name)}</h2>{numbers}<div class=grid>{charts}</div>{extra}</section>")
     for d in diffs:
         def items(kind: str, cls: str) -> str:
             return "".join(f"<li class={cls}>{escape(x)}</li>" for x in d[kind]) or "<li class=meta>none</li>"

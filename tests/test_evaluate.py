@@ -61,3 +61,10 @@ def test_targets_score_by_the_characters_they_share_with_the_gold():
     pred = [record()]
     pred[0].stances = [stance, elsewhere]
     assert score_stances(gold, pred)["target"] == {"matched": 1, "overlap_f1": 0.8}
+
+
+def test_polarity_confusion_does_not_depend_on_set_order():
+    # two wrong polarities for one gold holder: the first in sorted order is counted, whatever the hash seed
+    gold = [{"stances": [{"holder": "黄仁勋", "polarity": "oppose"}]}]
+    pred = [record(stances=[("黄仁勋", "support"), ("黄仁勋", "neutral")])]
+    assert score_stances(gold, pred)["confusion"]["oppose"] == {"neutral": 1}

@@ -63,7 +63,7 @@ def test_eval_report_lists_every_missed_and_spurious_mention(tmp_path):
     import html
 
     import pipeline
-    from pipeline.evaluate import document_diffs, run_gold
+    from pipeline.evaluate import document_diffs, evaluate, run_gold
 
     gold, results = run_gold(SEED_GOLD, pipeline.load())
     [diff] = document_diffs(gold, results)
@@ -74,6 +74,9 @@ def test_eval_report_lists_every_missed_and_spurious_mention(tmp_path):
     for item in diff["spurious"]:
         assert html.escape(item) in spurious
     assert "<svg" in dom and "PER+ORG+LOC" in dom
+    stances = evaluate(SEED_GOLD, pipeline.load())["stances"]   # the confusion matrix and the target score
+    assert "Polarity over matched holders" in dom
+    assert f"Target overlap {stances['target']['overlap_f1']:.3f}" in dom
 
 
 def test_article_text_is_escaped_and_runs_nothing(tmp_path):
