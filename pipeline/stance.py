@@ -646,7 +646,8 @@ class StanceFinder:
                     continue                                   # 他反映的情况: the cue names a thing, says nothing
                 if cue == "警告" and text[m.start() - 1:m.start()] in "民交刑特巡辅":   # 民警告诉记者
                     continue
-                said = m.end() + 2 if text.startswith("的是", m.end()) else m.end()   # 担心的是，…
+                said = m.end() + (2 if text.startswith("的是", m.end()) else     # 担心的是，…
+                                  1 if text.startswith("了", m.end()) else 0)       # 肯定了…工作
                 for holder, label in find_holders(text, m.start(), s, entities):
                     ev_start, ev_end = _evidence_after(text, said, e)
                     if ev_end - ev_start < 4:                  # “…”他说: the quote before is the evidence

@@ -87,6 +87,8 @@ def test_a_cue_that_names_a_thing_is_no_stance(extractor):
     assert stances(extractor, "张先生反映的情况属实。") == []               # 反映的情况: what was reported
     [found] = extractor("王女士担心的是，孩子放学后没人照看。").stances       # 担心的是: what follows is hers
     assert (found.holder, found.polarity, found.evidence) == ("王女士", "oppose", "孩子放学后没人照看")
+    [found] = extractor("村委会肯定了该镇的建设工作。").stances                # 肯定了: the object follows 了
+    assert (found.target, found.evidence) == ("该镇的建设工作", "该镇的建设工作")
 
 
 def test_target_candidates_are_phrases_of_one_clause(extractor):
