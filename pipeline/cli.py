@@ -115,6 +115,8 @@ def _prf_table(title: str, rows: dict, first: str = "label", percent: bool = Fal
 
 
 def _print_report(report: dict) -> None:
+    from .evaluate import POLARITIES
+
     out.print(f"[bold]{report['gold']}[/bold]: {report['documents']} documents, "
               f"pipeline {report['pipeline']['version']} {report['pipeline']['models']}")
     ents, money, st = report["entities"], report["money"], report["stances"]
@@ -130,12 +132,11 @@ def _print_report(report: dict) -> None:
     if st:
         out.print(_prf_table("Stances", {"(holder, polarity)": st["pair"], "holder only": st["holder"]}, "match"))
         conf = Table(title="Polarity over matched holders (rows: gold, columns: predicted)", title_justify="left")
-        polarities = ("support", "oppose", "neutral")
         conf.add_column("gold")
-        for p in polarities:
+        for p in POLARITIES:
             conf.add_column(p, justify="right")
-        for g in polarities:
-            conf.add_row(g, *(str(st["confusion"][g].get(p, 0)) for p in polarities))
+        for g in POLARITIES:
+            conf.add_row(g, *(str(st["confusion"][g].get(p, 0)) for p in POLARITIES))
         out.print(conf)
         out.print(f"target overlap {st['target']['overlap_f1']} (character F1 with the gold target, over "
                   f"{st['target']['matched']} stances matched by holder and evidence)")

@@ -61,7 +61,7 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
 
 CURRENCIES = {"CNY", "USD", "EUR", "JPY", "HKD", "GBP", "TWD", "KRW", None}
 QUALIFIERS = {"approx", "over", "under", None}
-POLARITIES = {"support", "oppose", "neutral"}
+POLARITIES = ("support", "oppose", "neutral")
 
 
 def check_gold(doc: dict[str, Any]) -> list[str]:
@@ -200,17 +200,22 @@ def holders_match(a: str, b: str) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
+def _shared_chars(a: str, b: str) -> int:
+    """How many characters two strings share, counted as bags."""
+    return sum((Counter(a) & Counter(b)).values())
+
+
 def overlap_f1(found: str, gold: str) -> float:
-    """F1 of the characters two strings share (as bags): targets are often paraphrased in the gold
+    """F1 of the characters two strings share: targets are often paraphrased in the gold
     (老人机无法使用的原因), so a target is scored by overlap, not identity."""
     found, gold = norm(found), norm(gold)
-    common = sum((Counter(found) & Counter(gold)).values())
+    common = _shared_chars(found, gold)
     return 2 * common / (len(found) + len(gold)) if common else 0.0
 
 
 def _same_evidence(a: str, b: str) -> bool:
     """Two evidence clauses for one stance: at least half of the shorter one's characters shared."""
-    return sum((Counter(a) & Counter(b)).values()) >= 0.5 * min(len(a), len(b)) > 0
+    return _shared_chars(a, b) >= 0.5 * min(len(a), len(b)) > 0
 
 
 def score_stances(gold: list[dict], records: list[Record]) -> dict[str, Any]:
@@ -218,7 +223,7 @@ def score_stances(gold: list[dict], records: list[Record]) -> dict[str, Any]:
     holders and the targets' character overlap over stances matched by holder and evidence."""
     pairs, holders = PRF(), PRF()
     target_scores: list[float] = []
-    confusion: dict[str, Counter] = {p: Counter() for p in ("support", "oppose", "neutral")}
+    confusion: dict[str, Counter] = {p: Counter() for p in POLARITIES}
     for g, r in zip(gold, records):
         gs = {(s["holder"], s["polarity"]) for s in g.get("stances", [])}
         ps = {(s.holder, s.polarity) for s in r.stances}

@@ -186,9 +186,10 @@ def write_records_report(records_path: str | Path, out: str | Path) -> None:
 # ---- the evaluation report ---------------------------------------------------------------
 def _stance_details(stances: dict) -> str:
     """The polarity confusion over matched holders, and the targets' overlap with the gold."""
-    polarities = ("support", "oppose", "neutral")
-    confusion = table(["gold \\ predicted", *polarities],
-                      [[p, *(str(stances["confusion"][p].get(q, 0)) for q in polarities)] for p in polarities],
+    from .evaluate import POLARITIES
+
+    confusion = table(["gold \\ predicted", *POLARITIES],
+                      [[p, *(str(stances["confusion"][p].get(q, 0)) for q in POLARITIES)] for p in POLARITIES],
                       {1, 2, 3})
     target = stances["target"]
     return (f"<h2>Polarity over matched holders</h2>{confusion}"

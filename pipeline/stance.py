@@ -642,7 +642,7 @@ class StanceFinder:
                 cue = m.group(0)
                 if cue in ("说", "称") and text[m.end():m.end() + 1] in "明为号作":   # 说明书, 称为, 称号
                     continue
-                if text[m.end():m.end() + 1] == "的" and text[m.end():m.end() + 2] != "的是":
+                if text.startswith("的", m.end()) and not text.startswith("的是", m.end()):
                     continue                                   # 他反映的情况: the cue names a thing, says nothing
                 if cue == "警告" and text[m.start() - 1:m.start()] in "民交刑特巡辅":   # 民警告诉记者
                     continue
