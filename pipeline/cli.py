@@ -130,7 +130,8 @@ def _print_report(report: dict) -> None:
         out.print(f"qualifier accuracy {money['qualifier_accuracy']}, currency accuracy {money['currency_accuracy']}"
                   " (over matched figures)")
     if st:
-        out.print(_prf_table("Stances", {"(holder, polarity)": st["pair"], "holder only": st["holder"]}, "match"))
+        out.print(_prf_table("Stances", {"(holder, polarity)": st["pair"], "holder only": st["holder"],
+                                         "holder only, exact": st["holder_exact"]}, "match"))
         conf = Table(title="Polarity over matched holders (rows: gold, columns: predicted)", title_justify="left")
         conf.add_column("gold")
         for p in POLARITIES:
@@ -210,8 +211,10 @@ def train_stance():
                        f"macro F1 {s['macro_f1']:.3f}   end to end (holder, polarity) F1 "
                        f"{report[part + '_end_to_end'][mode]:.3f}")
     held = report["holders"]["held_out"]
+    exact, chosen = report["holders"]["held_out_exact"], str(report["holders"]["threshold"])
     click.echo(f"holders   held-out F1: rules alone {held['None']['f1']:.3f}, rules + model "
-               f"{held[str(report['holders']['threshold'])]['f1']:.3f} (threshold {report['holders']['threshold']})")
+               f"{held[chosen]['f1']:.3f} (threshold {chosen}); exact match: {exact['None']['f1']:.3f}, "
+               f"{exact[chosen]['f1']:.3f}")
     targets = report["targets"]
     click.echo(f"targets   overlap with the gold, from gold evidence: held-out rules "
                f"{targets['held_out']['rules']:.3f}, model {targets['held_out']['model']:.3f}; "

@@ -219,9 +219,10 @@ def _same_evidence(a: str, b: str) -> bool:
 
 
 def score_stances(gold: list[dict], records: list[Record]) -> dict[str, Any]:
-    """SPEC §5: (holder, polarity) pairs and holders; beyond it, the polarity confusion over matched
-    holders and the targets' character overlap over stances matched by holder and evidence."""
-    pairs, holders = PRF(), PRF()
+    """SPEC §5: (holder, polarity) pairs and holders; beyond it, holders matched exactly (the lenient match
+    also takes 可是后来同事 for 同事), the polarity confusion over matched holders and the targets'
+    character overlap over stances matched by holder and evidence."""
+    pairs, holders, exact = PRF(), PRF(), PRF()
     target_scores: list[float] = []
     confusion: dict[str, Counter] = {p: Counter() for p in POLARITIES}
     for g, r in zip(gold, records):
@@ -234,6 +235,8 @@ def score_stances(gold: list[dict], records: list[Record]) -> dict[str, Any]:
         htp = sum(1 for p in ph if any(holders_match(p, x) for x in gh))
         hfound = sum(1 for x in gh if any(holders_match(p, x) for p in ph))
         holders.add(htp, len(ph) - htp, len(gh) - hfound)
+        gn, pn = {norm(h) for h in gh}, {norm(h) for h in ph}
+        exact.add(len(gn & pn), len(pn - gn), len(gn - pn))
         for holder, polarity in gs:
             matched = sorted(p for p in ps if holders_match(p[0], holder))   # sorted: sets have no stable order
             if matched and polarity in confusion:
@@ -248,7 +251,7 @@ def score_stances(gold: list[dict], records: list[Record]) -> dict[str, Any]:
                 target_scores.append(max(overlap_f1(f.target, s["target"]) for f in same))
     target = {"matched": len(target_scores),
               "overlap_f1": round(sum(target_scores) / len(target_scores), 4) if target_scores else 0.0}
-    return {"pair": pairs.as_dict(), "holder": holders.as_dict(),
+    return {"pair": pairs.as_dict(), "holder": holders.as_dict(), "holder_exact": exact.as_dict(),
             "confusion": {k: dict(v) for k, v in confusion.items()}, "target": target}
 
 

@@ -203,7 +203,8 @@ def evaluation_report(report: dict, diffs: list[dict]) -> str:
                               lambda p: p["strict"]),
                              ("Money and percentages", report["money"], lambda p: {"all": p, **p["by_kind"]}),
                              ("Stances", report["stances"], lambda p: {"(holder, polarity)": p["pair"],
-                                                                        "holder only": p["holder"]})):
+                                                                        "holder only": p["holder"],
+                                                                        "holder only, exact": p["holder_exact"]})):
         if not part:
             continue
         data = rows(part)

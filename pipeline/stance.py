@@ -33,7 +33,7 @@ import numpy as np
 from .config import project_path
 from .doc import Doc, Span
 from .registry import component
-from .segment import sentences as split_sentences
+from .segment import jieba_dictionary, sentences as split_sentences
 
 REPORTING = ("告诉记者", "接受采访时表示", "对此表示", "介绍说", "解释称", "回应称", "表示", "声称", "自称", "宣称",
              "坦言", "直言", "透露", "指出", "认为", "强调", "介绍", "告诉", "解释", "回应", "回复", "承认", "确认",
@@ -50,7 +50,7 @@ CUES = tuple(sorted(set(REPORTING + STANCE_VERBS), key=len, reverse=True))
 _CUE = re.compile("|".join(CUES))
 # what may stand between a holder and its cue: 也, 多次, 对此, 在接受采访时, 方面 …
 _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经|多次|一再|再次|公开|随后|当即|同时|此前|近日|日前|"
-                      r"昨日|今天|昨天|对此|就此|(?:在|对|向)?(?:接受)?[\u4e00-\u9fffA-Za-z]{0,8}?记者(?:采访时?)?|"
+                      r"昨日|今天|昨天|当天|当晚|当日|对此|就此|(?:在|对|向)?(?:接受)?[\u4e00-\u9fffA-Za-z]{0,8}?记者(?:采访时?)?|"
                       r"在接受采访时|接受采访时|在事后|事后|方面|等企业|等公司|等机构|等|们|二审|一审|"
                       r"最新|一直|仍|更|亦|均已|纷纷|联合|一致|立即|马上|先生|女士|听后|也都|"
                       r"(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:[（(][^）)]{1,6}[）)])?|"       # 2月26日(星期二)
@@ -60,7 +60,7 @@ _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经
                       r"(?:跟|对|向|和)(?:我|我们|他|她|他们|记者|本报|媒体))*$")
 GROUPS = ("供应链人士", "分析人士", "业内人士", "知情人士", "相关人士", "人士", "专家", "学者", "分析师", "学家",
           "研究员", "教授", "委员会", "小组", "团队", "协会", "管理层", "监管层", "民警", "警察", "交警", "城管", "师傅",
-          "同事", "同事们", "大爷", "阿姨", "母亲", "父亲", "妻子", "丈夫", "儿子", "女儿", "家属", "亲属", "邻居",
+          "同事", "同事们", "老人", "大爷", "阿姨", "母亲", "父亲", "妻子", "丈夫", "儿子", "女儿", "家属", "亲属", "邻居",
           "朋友", "司机", "旅客", "房东", "店方", "店主", "老板", "经理", "宝妈",
           "网友", "消费者", "市民", "村民", "居民", "业主", "家长", "群众", "民众", "游客", "乘客", "患者", "用户",
           "投资者", "股民", "员工", "工作人员", "负责人", "发言人", "律师", "医生", "老师", "校方", "院方", "警方",
@@ -89,6 +89,66 @@ _REACTION = re.compile(r"(?:引起|引发|招致|遭到|受到|得到|获得|赢
 def _group_name(phrase: str) -> str:
     """The description of a group as a holder: 一些移民权利组织 → 移民权利组织, 前来报名的家长 → 家长."""
     return _LEADING.sub("", re.sub(r"^.*[的之，,、]", "", _QUANTIFIER.sub("", phrase)))
+
+
+_GROUP_END = re.compile("(?:" + "|".join(GROUPS) + ")$")
+# jieba tags of words that cannot describe a group: verbs, adverbs, pronouns, prepositions, conjunctions,
+# particles, directions, times, idioms
+_PREDICATE_TAGS = frozenset("v vg vi vd d ad dg df r rr rg rz c p f u ul uv ud uj uz ug y e o i l t tg k h".split())
+# tagged as verbs or directions, written as adjectives: 县农业局相关负责人, 国机汽车内部人士, 周边居民
+_DESCRIBING_WORDS = ("相关", "内部", "周边", "周围", "附近", "业内", "国内", "境内", "境外", "海外")
+_SURNAMES = set("向何曾但于")       # surnames jieba reads as prepositions or adverbs: 向书记, 何律师
+
+
+@lru_cache(maxsize=1)
+def _predicate_words() -> dict[str, str]:
+    """Words jieba's dictionary tags as no part of a noun phrase: word → tag."""
+    return {word: tag for word, _, tag in jieba_dictionary()
+            if tag in _PREDICATE_TAGS and word not in _DESCRIBING_WORDS}
+
+
+def _group_description(text: str, start: int, end: int, bounds) -> tuple[int, str | None]:
+    """Where the description of the group that text[start:end] ends with begins, read leftwards from its
+    group word over the field's jieba words (bounds) up to the first word that cannot describe a group,
+    and that word's tag (None where nothing stopped it): 他来到法院 → (法院, v), 可是后来同事 → (同事, t).
+    A verb or a surname may open the description (维修师傅, 涉事司机, 向书记)."""
+    name = _group_name(text[start:end])
+    first = end - len(name)
+    group_word = _GROUP_END.search(name)
+    if bounds is None or group_word is None:
+        return first, None
+    k = bisect_right(bounds, first + group_word.start()) - 1
+    predicates = _predicate_words()
+    while k > 0 and bounds[k - 1] >= first:
+        word = text[bounds[k - 1]:bounds[k]]
+        tag = predicates.get(word)
+        if tag and not (bounds[k - 1] == first and (tag.startswith("v") or word in _SURNAMES)):
+            return bounds[k], tag
+        k -= 1
+    return first, None
+
+
+def _group_holder(text: str, start: int, end: int, bounds) -> str:
+    """The group text[start:end] describes, as a holder: 我向有关部门 → 有关部门."""
+    return text[_group_description(text, start, end, bounds)[0]:end]
+    first = end - len(name)
+    k = bisect_right(bounds, first + group_word.start()) - 1
+    predicates = _predicate_words()
+    while k > 0 and bounds[k - 1] >= first:
+        word = text[bounds[k - 1]:bounds[k]]
+        tag = predicates.get(word)
+        if tag and not (bounds[k - 1] == first and (tag.startswith("v") or word in _SURNAMES)):
+            return text[bounds[k]:end]
+        k -= 1
+    return name
+    first = end - len(name)
+    k = bisect_right(bounds, first + group_word.start()) - 1
+    predicates = _predicate_words()
+    while k > 0 and bounds[k - 1] >= first:
+        if text[bounds[k - 1]:bounds[k]] in predicates and bounds[k - 1] > first:
+            return text[bounds[k]:end]
+        k -= 1
+    return name
 
 
 _REPORTED_BY = re.compile(r"接到([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:的)?(?:报警|报案|举报|投诉|求助)[，,]?(称|说|表示)?")
@@ -310,16 +370,17 @@ class Entities:
         return [e for e in self.spans[bisect_left(self.ends, start):bisect_right(self.ends, end)] if e.start >= start]
 
 
-def find_holders(text: str, cue_start: int, floor: int, entities: Entities) -> list[tuple[str, str | None]]:
+def find_holders(text: str, cue_start: int, floor: int, entities: Entities,
+                 bounds=None) -> list[tuple[str, str | None]]:
     """Holders written just before a cue at cue_start: [(holder, label)], nearest last; if the cue's
     clause has none, the sentence's subject (胡某不服，向法院上诉，认为…)."""
-    found = _holders_in_clause(text, cue_start, floor, entities)
+    found = _holders_in_clause(text, cue_start, floor, entities, bounds)
     if found or cue_start == floor:
         return found
     clause_from = _clause_start(text, cue_start, floor)
     about = text.find("对", clause_from, cue_start)           # 教练刘国正对队员的发挥表示满意
     if about > clause_from:
-        found = _holders_in_clause(text, about, floor, entities)
+        found = _holders_in_clause(text, about, floor, entities, bounds)
         if found:
             return found
     if clause_from > floor and not re.search(r"[\u4e00-\u9fff]{2}", _BETWEEN.sub("", text[clause_from:cue_start])):
@@ -334,7 +395,8 @@ def find_holders(text: str, cue_start: int, floor: int, entities: Entities) -> l
 _PASSIVE = re.compile(r"被([\u4e00-\u9fffA-Za-z·]{2,8}?)$")
 
 
-def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities) -> list[tuple[str, str | None]]:
+def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities,
+                       bounds) -> list[tuple[str, str | None]]:
     clause_from = _clause_start(text, cue_start, floor)
     passive = _PASSIVE.search(text, clause_from, cue_start)
     if passive:                                                 # 被网友吐槽: the agent holds the stance
@@ -364,11 +426,20 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
     if pronoun and pronoun.end() == end:
         named = entities.last_before(pronoun.start(), PRONOUNS[pronoun.group(0)])
         return [(named.canonical or named.text, named.label)] if named else []
-    group = _GROUP.search(text[clause_from:end])
+    group = _GROUP.search(text, clause_from, end)
     if group:
-        name = _group_name(group.group(0))
-        if len(name) >= 2 and name not in NOT_HOLDERS:
-            return [(name, None)]
+        first, stop = _group_description(text, group.start(), end, bounds)
+        name = text[first:end]
+        holder = [(name, None)] if len(name) >= 2 and name not in NOT_HOLDERS else []
+        if stop:
+            stop_start = bounds[bisect_left(bounds, first) - 1]
+            if text[stop_start:first] in ("和", "与", "及", "以及"):      # 考生李某某及家长: both
+                return _holders_in_clause(text, stop_start, floor, entities, bounds) + holder
+            if text[stop_start:first] == "等":                           # 赵培源等安全技术专家
+                return _holders_in_clause(text, stop_start, floor, entities, bounds) or holder
+            if stop[0] in "vp":                      # 卡车司机向警方表示: the group is spoken to, not speaking
+                return _holders_in_clause(text, stop_start, floor, entities, bounds)
+        return holder
     return []
 
 
@@ -558,7 +629,8 @@ class TargetModel:
 _GROUP_WORD = re.compile("|".join(sorted(GROUPS, key=len, reverse=True)))
 
 
-def holder_candidates(text: str, s: int, e: int, entities: Entities) -> list[tuple[int, int, str, str | None]]:
+def holder_candidates(text: str, s: int, e: int, entities: Entities,
+                      bounds=None) -> list[tuple[int, int, str, str | None]]:
     """Everyone sentence [s, e) names who could hold a stance: (start, end, holder, label) of its
     PER/ORG/LOC entities and its described groups (多位供应链人士 → 供应链人士)."""
     found = [(en.start, en.end, en.canonical or en.text, en.label) for en in entities.within(s, e)]
@@ -566,7 +638,7 @@ def holder_candidates(text: str, s: int, e: int, entities: Entities) -> list[tup
         if any(a <= m.start() < b for a, b, *_ in found) or text[m.start() - 1:m.start()] in "该这那此本其":
             continue                                  # 该公司 points back: the rules resolve it, or nobody holds
         group = _GROUP.search(text, max(s, m.start() - 6), m.end())
-        name = _group_name(group.group(0) if group else m.group(0))
+        name = _group_holder(text, group.start() if group else m.start(), m.end(), bounds)
         name = name if len(name) >= len(m.group(0)) else m.group(0)
         found.append((m.end() - len(name), m.end(), name, None))
     return found
@@ -610,8 +682,9 @@ class HolderModel:
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
         return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["threshold"], meta["name"], meta["version"])
 
-    def find(self, text: str, s: int, e: int, entities: Entities) -> list[tuple[int, int, str, str | None]]:
-        candidates = holder_candidates(text, s, e, entities)
+    def find(self, text: str, s: int, e: int, entities: Entities,
+             bounds=None) -> list[tuple[int, int, str, str | None]]:
+        candidates = holder_candidates(text, s, e, entities, bounds)
         if not candidates:
             return []
         scores = _scores(self.margin, [holder_features(text, s, e, start, end, holder, label, self.dim)
@@ -633,7 +706,7 @@ class StanceFinder:
         self.holders = holders
         self.targets = targets
 
-    def candidates(self, text: str, field: str, entities: Entities) -> list[Candidate]:
+    def candidates(self, text: str, field: str, entities: Entities, bounds=None) -> list[Candidate]:
         found: list[Candidate] = []
         spans = split_sentences(text)
         for k, (s, e) in enumerate(spans):
@@ -648,7 +721,7 @@ class StanceFinder:
                     continue
                 said = m.end() + (2 if text.startswith("的是", m.end()) else     # 担心的是，…
                                   1 if text.startswith("了", m.end()) else 0)       # 肯定了…工作
-                for holder, label in find_holders(text, m.start(), s, entities):
+                for holder, label in find_holders(text, m.start(), s, entities, bounds):
                     ev_start, ev_end = _evidence_after(text, said, e)
                     if ev_end - ev_start < 4:                  # “…”他说: the quote before is the evidence
                         span = _quote_before(text, m.start(), s)
@@ -676,11 +749,11 @@ class StanceFinder:
             if not sentence_found:                              # 抚恤金迟迟未发出，引发医界不满
                 for m in _REACTION.finditer(text, s, e):
                     named = entities.ending_at(m.end(1))
-                    group = _GROUP.search(m.group(1))
+                    group = _GROUP.search(text, m.start(1), m.end(1))
                     if named is not None and named.start >= m.start(1):
                         holder, label = named.canonical or named.text, named.label
                     elif group:
-                        holder, label = _group_name(group.group(0)), None
+                        holder, label = _group_holder(text, group.start(), m.end(1), bounds), None
                     else:
                         continue
                     ev_start = _clause_start(text, m.start(), s)
@@ -690,7 +763,7 @@ class StanceFinder:
             if not sentence_found:                              # “…”他说 / 专家：“…” / 袁华君：骗子…
                 m = re.search(r"([\u4e00-\u9fffA-Za-z·]{2,12})[：:]\s*[“\"「]?", text[s:e])
                 if m:
-                    for holder, label in find_holders(text, s + m.end(1), s, entities) or []:
+                    for holder, label in find_holders(text, s + m.end(1), s, entities, bounds):
                         q = s + m.end()
                         ev_start, ev_end = _evidence_after(text, q, e)
                         sentence_found.append(Candidate(holder, label, "：", ev_start, ev_end, field))
@@ -699,7 +772,7 @@ class StanceFinder:
                 ev_start, ev_end = _evidence_after(text, s, e)
                 sentence_found.append(Candidate(prev.holder, prev.holder_label, None, ev_start, ev_end, field))
             if not sentence_found and self.holders is not None:   # 法院认定…, 原告要求…: learnt, not ruled
-                for start, end, holder, label in self.holders.find(text, s, e, entities):
+                for start, end, holder, label in self.holders.find(text, s, e, entities, bounds):
                     cue = _cue_after(text, end, e)
                     said = cue.end() if cue and cue.start() - end <= 2 else end   # 法院认定，…: after the cue
                     ev_start, ev_end = _evidence_after(text, said, e)
@@ -719,7 +792,7 @@ class StanceFinder:
             for name, text in doc.fields():
                 entities = Entities([e for e in doc.entities if e.field == name])
                 bounds = doc.tokens.get(name)
-                for c in self.candidates(text, name, entities):
+                for c in self.candidates(text, name, entities, bounds):
                     evidence = text[c.start:c.end]
                     target = stance_target(text, c.start, c.end, c.verb_object, entities, c.holder,
                                            self.targets, bounds)

@@ -47,6 +47,7 @@ def test_stances_match_holders_leniently():
     report = score_stances(gold, pred)
     assert report["pair"]["tp"] == 1 and report["pair"]["fp"] == 2 and report["pair"]["fn"] == 1
     assert report["holder"]["tp"] == 2 and report["holder"]["fp"] == 1
+    assert report["holder_exact"] == {"p": 0.3333, "r": 0.5, "f1": 0.4, "tp": 1, "fp": 2, "fn": 1}   # 黄仁勋 only
     assert report["confusion"]["oppose"] == {"neutral": 1}
 
 

@@ -46,6 +46,20 @@ def test_holder_before_its_cue(extractor, text, holder):
     assert holders(extractor, text) == {holder}
 
 
+@pytest.mark.parametrize("text, found", [
+    ("卡车司机向警方表示，当时车速很慢。", {"卡车司机"}),                 # 向/对 someone: spoken to, not speaking
+    ("王女士对邻居说，这房子不能卖。", {"王女士"}),
+    ("王先生昨天到场。他来到法院请求撤销判决。", {"王先生"}),             # 法院 is where he went
+    ("可是后来同事表示，这件事不怪他。", {"同事"}),                      # conjunctions and times stay out
+    ("县农业局相关负责人表示，将加强监管。", {"县农业局相关负责人"}),      # 相关 describes
+    ("维修师傅说，冰箱要定期除霜。", {"维修师傅"}),                      # a verb may open the description
+    ("考生李某某及家长表示，对结果不满意。", {"李某某", "家长"}),          # joined: both hold it
+    ("赵培源等安全技术专家提醒，不要点击陌生链接。", {"赵培源"}),          # the named one, not the description
+])
+def test_a_described_holder_is_the_group_not_the_words_before_it(extractor, text, found):
+    assert holders(extractor, text) == found
+
+
 def test_a_quote_of_several_sentences_belongs_to_the_speaker_after_it(extractor):
     record = extractor("“这场比赛很关键。三位主力都上场了。”教练刘国正解释说。")
     [s] = record.stances

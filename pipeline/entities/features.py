@@ -9,13 +9,13 @@ The same features feed training and inference, so they live here, with no torch 
 from __future__ import annotations
 
 import math
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from ..lexicon import load_lexicon
+from ..segment import jieba_dictionary
 
 KINDS = ("PER", "LOC", "ORG", "PROPER", "WORD")
 POSITIONS = ("B", "M", "E")
@@ -28,16 +28,8 @@ MAX_WORD = 8
 @lru_cache(maxsize=2)
 def _dictionary(lexicon_dir: Path) -> dict[str, tuple[int, float]]:
     """word → (kind index, weight in (0, 1])."""
-    import jieba
-
     words: dict[str, tuple[int, float]] = {}
-    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3 and 2 <= len(parts[0]) <= MAX_WORD:
-                rows.append((parts[0], int(parts[1]), parts[2]))
+    rows = [row for row in jieba_dictionary() if 2 <= len(row[0]) <= MAX_WORD]
     top = math.log(max(freq for _, freq, _ in rows) + 1)
     for word, freq, tag in rows:
         words[word] = (KINDS.index(JIEBA_KINDS.get(tag, "WORD")), max(math.log(freq + 1) / top, 0.05))
