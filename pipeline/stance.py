@@ -644,6 +644,20 @@ def holder_candidates(text: str, s: int, e: int, entities: Entities,
     return found
 
 
+def _cues(text: str, s: int, e: int, bounds):
+    """Cue words in text[s:e] that end where a jieba word ends, or lead a longer one (发现自己, 承认错误):
+    not 说 in 说法, 分析 in 分析师, 警告 in 民警告诉 (where 告诉 is then found)."""
+    pos = s
+    while (m := _CUE.search(text, pos, e)) is not None:
+        k = bisect_left(bounds, m.end()) if bounds is not None else 0
+        if bounds is None or text[m.end():m.end() + 1] in "的了到" or bounds[k] == m.end() or \
+                (bounds[k - 1] == m.start() and bounds[k] - m.end() >= 2):
+            yield m
+            pos = m.end()
+        else:
+            pos = m.start() + 1
+
+
 def _cue_after(text: str, end: int, sentence_end: int) -> re.Match | None:
     """The first cue word within ten characters after a candidate holder."""
     return _CUE.search(text, end, min(sentence_end, end + 10))
@@ -711,16 +725,13 @@ class StanceFinder:
         spans = split_sentences(text)
         for k, (s, e) in enumerate(spans):
             sentence_found = []
-            for m in _CUE.finditer(text, s, e):
+            for m in _cues(text, s, e, bounds):
                 cue = m.group(0)
-                if cue in ("说", "称") and text[m.end():m.end() + 1] in "明为号作":   # 说明书, 称为, 称号
-                    continue
                 if text.startswith("的", m.end()) and not text.startswith("的是", m.end()):
                     continue                                   # 他反映的情况: the cue names a thing, says nothing
-                if cue == "警告" and text[m.start() - 1:m.start()] in "民交刑特巡辅":   # 民警告诉记者
-                    continue
-                said = m.end() + (2 if text.startswith("的是", m.end()) else     # 担心的是，…
-                                  1 if text.startswith("了", m.end()) else 0)       # 肯定了…工作
+                said = m.end() + 2 if text.startswith("的是", m.end()) else m.end()      # 担心的是，…
+                while text[said:said + 1] in ("了", "到"):                       # 肯定了…, 感觉到了…
+                    said += 1
                 for holder, label in find_holders(text, m.start(), s, entities, bounds):
                     ev_start, ev_end = _evidence_after(text, said, e)
                     if ev_end - ev_start < 4:                  # “…”他说: the quote before is the evidence

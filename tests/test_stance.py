@@ -60,6 +60,17 @@ def test_a_described_holder_is_the_group_not_the_words_before_it(extractor, text
     assert holders(extractor, text) == found
 
 
+def test_a_cue_is_a_word_of_its_own(extractor):
+    assert stances(extractor, "专家的说法有道理。") == []                        # 说 inside 说法
+    assert stances(extractor, "这是一份判决书。") == []
+    [s] = extractor("民警告诉记者，嫌疑人已被抓获。").stances                    # 警告 inside 民警告诉
+    assert (s.holder, s.cue) == ("民警", "告诉记者")
+    [s] = extractor("张先生发现自己被骗，立即报警。").stances                   # a phrase the cue leads
+    assert (s.holder, s.cue, s.evidence) == ("张先生", "发现", "自己被骗，立即报警")
+    [s] = extractor("小海感觉到了真诚的灵魂。").stances                        # 到, 了 belong to the verb
+    assert s.evidence == "真诚的灵魂"
+
+
 def test_a_quote_of_several_sentences_belongs_to_the_speaker_after_it(extractor):
     record = extractor("“这场比赛很关键。三位主力都上场了。”教练刘国正解释说。")
     [s] = record.stances
