@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PIP) -e '.[test,train,ray]'
+	$(PIP) -e '.[test,train,ray,data]'
 	touch $@
 
 $(VENV)/.installed-train: $(VENV)/.installed

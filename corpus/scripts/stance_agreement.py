@@ -1,6 +1,6 @@
 """Agreement between two stance annotations of the same articles, scored as `zhx eval` scores the
-pipeline (SPEC §5: (holder, polarity) F1, holder-only F1, polarity over matched holders), with the
-first file as gold. F1 is symmetric, so the order changes only which side is called precision.
+pipeline (SPEC §5: (holder, polarity) F1, holder-only F1; polarity over matched holders, target
+overlap), with the first file as gold. F1 is symmetric, so the order changes only which side is called precision.
 
     python corpus/scripts/stance_agreement.py corpus/gold/dev.jsonl corpus/gold/dev_stances_second.jsonl
 """
@@ -20,8 +20,7 @@ def main() -> None:
     args = ap.parse_args()
     second = {d["id"]: d for d in load_gold(args.second)}
     first = [d for d in load_gold(args.first) if d["id"] in second]
-    as_records = [SimpleNamespace(stances=[SimpleNamespace(holder=s["holder"], polarity=s["polarity"])
-                                           for s in second[d["id"]]["stances"]]) for d in first]
+    as_records = [SimpleNamespace(stances=[SimpleNamespace(**s) for s in second[d["id"]]["stances"]]) for d in first]
     scores = score_stances(first, as_records)
     matched = sum(sum(row.values()) for row in scores["confusion"].values())
     agree = sum(scores["confusion"][p].get(p, 0) for p in scores["confusion"])
