@@ -72,8 +72,11 @@ GROUPS = ("供应链人士", "分析人士", "业内人士", "知情人士", "�
           "被告", "当事人", "受害人", "被害人", "目击者", "旁观者", "知情者", "男子", "女子", "妇女", "车主",
           "车友", "彩民", "开发者", "与会者", "人们", "运营商", "组织", "医界", "业界", "学界", "商界")
 _GROUP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{0,8}?(?:" + "|".join(GROUPS) + r")$")
-_QUANTIFIER = re.compile(r"^(?:正如|如|据|根据|按照|另据|而|在|也有|还有|另有|[一二两三四五六七八九十多几数]+(?:位|名|个|家|些)|"
-                         r"某|一些|部分|许多|不少|有的|有|国内某?|该|这位|那位|其他|另一?位?)+")
+_COUNT = (r"(?:[一二两三四五六七八九十多几数]+(?:位|名|个|家|些)|一些|部分|许多|不少|很多|众多|诸多|大批|大量|"
+          r"这名|那名|这位|那位|这个|那个|该)")                    # 很多抗议民众 → 抗议民众
+_QUANTIFIER = re.compile(r"^(?:正如|如|据|根据|按照|另据|而|在|也有|还有|另有|" + _COUNT +
+                         r"|某|有的|有(?!关)|国内某?|其他|另一?位?)+")
+_COUNTED = re.compile(_COUNT + "+")
 _LEADING = re.compile(r"^[但又再并而就也还却则都是其向对被让给把将由与和跟从说称]+")   # 但民警 → 民警
 NOT_HOLDERS = ("记者", "笔者", "小编", "本报", "本台", "本网", "大家", "人们", "有人", "我们", "你们", "我", "你")
 PRONOUNS = {"他": "PER", "她": "PER", "其": None, "该公司": "ORG", "公司方面": "ORG", "对方": None, "他们": None}
@@ -123,7 +126,8 @@ def _group_description(text: str, start: int, end: int, bounds) -> tuple[int, st
         word = text[bounds[k - 1]:bounds[k]]
         tag = predicates.get(word)
         if tag and not (bounds[k - 1] == first and (tag.startswith("v") or word in _SURNAMES)):
-            return bounds[k], tag
+            count = _COUNTED.match(text, bounds[k], first + group_word.start())   # 后来这名工作人员 → 工作人员
+            return count.end() if count else bounds[k], tag
         k -= 1
     return first, None
 

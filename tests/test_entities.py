@@ -59,6 +59,12 @@ def test_anonymised_names_keep_their_mou(extractor):
     assert {e.text for e in record.entities if e.label == "PER"} == {"符某", "李某某"}
 
 
+def test_a_name_does_not_run_across_a_title_mark(extractor):
+    record = extractor("台湾《联合报》今天在评论文章中称，民众很失望。")
+    [paper] = [e for e in record.entities if e.label == "ORG"]       # the tagger reads 台湾《联合报
+    assert (paper.text, record.text[paper.start:paper.end]) == ("联合报", "联合报")
+
+
 def test_titles_are_analysed_with_their_own_offsets(extractor):
     record = extractor("7月15日，该公司表示将恢复供货。", title="英伟达获准向中国出售H20芯片")
     in_title = [e for e in record.entities if e.field == "title"]

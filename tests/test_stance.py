@@ -52,6 +52,8 @@ def test_holder_before_its_cue(extractor, text, holder):
     ("王先生昨天到场。他来到法院请求撤销判决。", {"王先生"}),             # 法院 is where he went
     ("可是后来同事表示，这件事不怪他。", {"同事"}),                      # conjunctions and times stay out
     ("县农业局相关负责人表示，将加强监管。", {"县农业局相关负责人"}),      # 相关 describes
+    ("后来这名工作人员表示，店长不在。", {"工作人员"}),                  # counted: the group alone
+    ("有关人士透露，订单已经恢复。", {"有关人士"}),                      # 有关 is no 有 (there are)
     ("维修师傅说，冰箱要定期除霜。", {"维修师傅"}),                      # a verb may open the description
     ("考生李某某及家长表示，对结果不满意。", {"李某某", "家长"}),          # joined: both hold it
     ("赵培源等安全技术专家提醒，不要点击陌生链接。", {"赵培源"}),          # the named one, not the description

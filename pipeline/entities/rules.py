@@ -106,7 +106,17 @@ def media(span: Span, text: str, lexicon: Lexicon) -> Span | None:
     return span
 
 
-TAGGER_RULES: list[Rule] = [anonymised, single_characters, country_pairs, location_suffixes, titles]
+def title_marks(span: Span, text: str, lexicon: Lexicon) -> Span | None:
+    """台湾《联合报 → 联合报: a name does not run across a title or quote mark; a mark that opens inside
+    the span opens the name, one that closes inside it ends the name."""
+    start = span.start + max(span.text.rfind(c) for c in "《“「") + 1
+    end = min((i for i in (text.find(c, start, span.end) for c in "》”」") if i >= 0), default=span.end)
+    if (start, end) == (span.start, span.end):
+        return span
+    return reshape(span, start, end, text) if end - start >= 2 else None
+
+
+TAGGER_RULES: list[Rule] = [title_marks, anonymised, single_characters, country_pairs, location_suffixes, titles]
 ALL_SOURCES_RULES: list[Rule] = [government, media]
 
 
