@@ -65,6 +65,22 @@ def test_a_name_does_not_run_across_a_title_mark(extractor):
     assert (paper.text, record.text[paper.start:paper.end]) == ("联合报", "联合报")
 
 
+@pytest.mark.parametrize("text, name", [
+    ("李经理说，这批货已经发出。", "李经理"),              # the tagger reads 李 alone
+    ("钱主任称，材料已经齐全。", "钱主任"),
+    ("胡大爷说，他每天都来。", "胡大爷"),
+    ("王总表示，公司将扩大生产。", "王总"),
+    ("老李说，今年收成不错。", "老李"),
+])
+def test_a_lone_surname_is_named_with_what_people_call_him(extractor, text, name):
+    assert [(e.text, e.label) for e in extractor(text).entities] == [(name, "PER")]
+
+
+def test_a_hospital_department_is_the_hospital(extractor):
+    record = extractor("北京协和医院泌尿科主任医师介绍了病情。")
+    assert ("北京协和医院", "ORG") in {(e.text, e.label) for e in record.entities}
+
+
 def test_titles_are_analysed_with_their_own_offsets(extractor):
     record = extractor("7月15日，该公司表示将恢复供货。", title="英伟达获准向中国出售H20芯片")
     in_title = [e for e in record.entities if e.field == "title"]

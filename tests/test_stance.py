@@ -84,6 +84,10 @@ def test_pronouns_and_short_names_resolve_to_the_full_name(extractor):
     assert holders(extractor, "斯科特·贝森特周二抵达伦敦。贝森特称，谈判取得了进展。") == {"斯科特·贝森特"}
     # (a name from the lexicon, so that the stance stage is tested, not the tagger's view of a bare 小米 or 格力)
     assert holders(extractor, "腾讯昨日发布公告。该公司否认存在数据泄露。") == {"腾讯"}
+    # surname and title: the one person of that surname; with two, or for 先生 (whom news leaves unnamed), as written
+    assert holders(extractor, "平乡县国土局科长李庆国昨天到场。李科长表示，手续已经齐全。") == {"李庆国"}
+    assert holders(extractor, "张伟和张明都来了。张总表示，公司将扩大生产。") == {"张总"}
+    assert holders(extractor, "李庆国昨天到场。李先生表示，房子是他的。") == {"李先生"}
 
 
 def test_several_holders_of_one_cue_get_one_stance_each(extractor):

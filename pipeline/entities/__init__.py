@@ -11,6 +11,8 @@ entity in the article.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from functools import partial
 
 from ..config import project_path
 from ..doc import Doc, Span
@@ -75,7 +77,8 @@ class EntityRecognizer:
             if self.use_rules:
                 found = [s for s in (rules.apply(s, doc.field_text(s.field), self.lexicon) for s in found) if s]
                 found = rules.join_adjacent_locations(found, doc.field_text)
-            doc.entities = [s for s in canonicalize(found) if s.label in self.labels]
+            surname = partial(rules.titled_surname, lexicon=self.lexicon)
+            doc.entities = [s for s in canonicalize(found, surname) if s.label in self.labels]
 
     def _from_tagger(self, name: str, piece: str, offset: int, start: int, end: int, tag: str,
                      score: float) -> Span | None:
@@ -128,10 +131,11 @@ def merge(tagged: list[Span], listed: list[Span]) -> list[Span]:
     return sorted(out, key=lambda s: (s.field != "title", s.start))
 
 
-def canonicalize(spans: list[Span]) -> list[Span]:
+def canonicalize(spans: list[Span], surname_of: Callable[[str], str | None] = lambda name: None) -> list[Span]:
     """Group mentions of one entity: a shorter name inside a longer one of the same label
     (贝森特 → 斯科特·贝森特, 财政部 → 美国财政部) takes the longer one's canonical name; of two as long
-    (银行 in 中国农业银行 and 中国建设银行), the one the article names first."""
+    (银行 in 中国农业银行 and 中国建设银行), the one the article names first. A person named by surname
+    and title (李科长: surname_of gives the surname) is the one full name with that surname, if one."""
     names: dict[str, dict[str, None]] = {}     # per label, names in the order the article first gives them
     for s in spans:
         names.setdefault(s.label, {})[s.canonical or s.text] = None
@@ -140,6 +144,12 @@ def canonicalize(spans: list[Span]) -> list[Span]:
         for name in group:
             longer = [n for n in group if len(n) > len(name) and label in ("PER", "ORG") and _is_part(name, n, label)]
             resolved[label, name] = max(longer, key=len) if longer else name
+            surname = surname_of(name) if label == "PER" else None
+            if surname:
+                full = {n for n in group if n.startswith(surname) and n != name and "·" not in n
+                        and surname_of(n) is None}
+                if len(full) == 1:
+                    resolved[label, name] = full.pop()
     for s in spans:
         s.canonical = resolved[s.label, s.canonical or s.text]
     return spans

@@ -19,7 +19,9 @@ _ORG_SUFFIX = re.compile(r"(公司|集团|银行|协会|委员会|组织|中心|
 _INSTITUTION = re.compile(r"(派出所|公安局|公安分局|法院|检察院|医院|大学|学院|中学|小学|公司|银行|委员会|研究院|管理局|政府)$")
 _MEDIA = ("新闻网", "日报", "晚报", "早报", "时报", "电视台", "广播电视台", "融媒体中心")
 _GOVERNMENT = ("政府", "当局")
-_HONORIFIC = ("先生", "女士", "小姐")
+# what people are called by after their surname, besides the titles of corpus/lexicon/titles.txt
+_HONORIFIC = ("先生", "女士", "小姐", "大爷", "大妈", "大叔", "大姐", "阿姨", "老板", "师傅", "同学")
+_BOSS = re.compile(r"总(?![结共计是部体额量数统理监裁经会局务署之算得归])")
 
 # model codes: H20, MI308, RTX 4090, C919; PRODUCT where the text around says product
 MODEL_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z]{0,5}[- ]?\d{1,5}[A-Za-z]{0,4}(?![A-Za-z0-9])")
@@ -34,14 +36,28 @@ def reshape(span: Span, start: int, end: int, text: str, label: str | None = Non
 
 
 def single_characters(span: Span, text: str, lexicon: Lexicon) -> Span | None:
-    """华, 京: abbreviations, not names; a lone surname is kept only with 先生/女士/小姐 (韩先生)."""
+    """华, 京: abbreviations, not names; a lone surname is a name with what people call him by: 韩先生,
+    李经理, 钱主任, 胡大爷, 老李 (as the news gold writes them)."""
     if len(span.text) != 1:
         return span
     if span.label == "PER":
-        for word in _HONORIFIC:
+        for word in _HONORIFIC + lexicon.titles:
             if text.startswith(word, span.end):
                 return reshape(span, span.start, span.end + len(word), text)
+        if _BOSS.match(text, span.end):                                  # 王总表示, not 李总结
+            return reshape(span, span.start, span.end + 1, text)
+        if text[span.start - 1:span.start] in ("老", "小") and span.start > 0:
+            return reshape(span, span.start - 1, span.end, text)
     return None if span.label in ("PER", "LOC", "ORG") else span
+
+
+def titled_surname(name: str, lexicon: Lexicon) -> str | None:
+    """The surname of a person named by surname and title (李科长, 王总, 魏老师), else None. Not
+    先生/女士 and the like: the news writes 李先生 for a man it does not name, beside others called 李."""
+    rest = name[1:]
+    if rest == "总" or rest in lexicon.titles and rest not in _HONORIFIC:
+        return name[0]
+    return None
 
 
 def country_pairs(span: Span, text: str, lexicon: Lexicon) -> Span | None:
@@ -116,7 +132,16 @@ def title_marks(span: Span, text: str, lexicon: Lexicon) -> Span | None:
     return reshape(span, start, end, text) if end - start >= 2 else None
 
 
-TAGGER_RULES: list[Rule] = [title_marks, anonymised, single_characters, country_pairs, location_suffixes, titles]
+_DEPARTMENT = re.compile(r"(?<=医院)[\u4e00-\u9fff]{1,5}?(?:科|室|部|中心)$")
+
+
+def departments(span: Span, text: str, lexicon: Lexicon) -> Span | None:
+    """北京协和医院泌尿科 → 北京协和医院: the hospital is the organisation, not its department."""
+    department = _DEPARTMENT.search(span.text) if span.label == "ORG" else None
+    return reshape(span, span.start, span.start + department.start(), text) if department else span
+
+
+TAGGER_RULES: list[Rule] = [title_marks, departments, anonymised, single_characters, country_pairs, location_suffixes, titles]
 ALL_SOURCES_RULES: list[Rule] = [government, media]
 
 
