@@ -3,7 +3,8 @@
 1. Holders and evidence, by rule: a reporting or stance cue (表示, 称, 认为, 警告, 反对, 支持 …), a colon
    before a quote (专家：“…”), or a quote followed by its speaker (“…”他说), with the holder found just
    before the cue: an entity (titles and roles before a name stay out: 美国财政部部长斯科特·贝森特 →
-   斯科特·贝森特), a described group (专家, 多位供应链人士, 网友), or a pronoun resolved to the last person
+   斯科特·贝森特), a described group (专家, 多位供应链人士, 网友: read back over jieba's words while they
+   can describe it, so 卡车司机向警方表示 is the driver's), or a pronoun resolved to the last person
    or organisation named (他, 该公司). Entities joined by 、/和 before one cue hold one stance each.
    The journalist's own narration has no holder and yields nothing.
    Where no rule finds a holder in a sentence, a learned model (models/stance-holders) scores everyone
@@ -135,24 +136,6 @@ def _group_description(text: str, start: int, end: int, bounds) -> tuple[int, st
 def _group_holder(text: str, start: int, end: int, bounds) -> str:
     """The group text[start:end] describes, as a holder: 我向有关部门 → 有关部门."""
     return text[_group_description(text, start, end, bounds)[0]:end]
-    first = end - len(name)
-    k = bisect_right(bounds, first + group_word.start()) - 1
-    predicates = _predicate_words()
-    while k > 0 and bounds[k - 1] >= first:
-        word = text[bounds[k - 1]:bounds[k]]
-        tag = predicates.get(word)
-        if tag and not (bounds[k - 1] == first and (tag.startswith("v") or word in _SURNAMES)):
-            return text[bounds[k]:end]
-        k -= 1
-    return name
-    first = end - len(name)
-    k = bisect_right(bounds, first + group_word.start()) - 1
-    predicates = _predicate_words()
-    while k > 0 and bounds[k - 1] >= first:
-        if text[bounds[k - 1]:bounds[k]] in predicates and bounds[k - 1] > first:
-            return text[bounds[k]:end]
-        k -= 1
-    return name
 
 
 _REPORTED_BY = re.compile(r"接到([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:的)?(?:报警|报案|举报|投诉|求助)[，,]?(称|说|表示)?")

@@ -1,6 +1,7 @@
 """Agreement between two stance annotations of the same articles, scored as `zhx eval` scores the
 pipeline (SPEC §5: (holder, polarity) F1, holder-only F1; polarity over matched holders, target
-overlap), with the first file as gold. F1 is symmetric, so the order changes only which side is called precision.
+overlap), with the first file as gold. F1 is symmetric, so the order changes only which side is
+called precision.
 
     python corpus/scripts/stance_agreement.py corpus/gold/dev.jsonl corpus/gold/dev_stances_second.jsonl
 """

@@ -141,7 +141,8 @@ def departments(span: Span, text: str, lexicon: Lexicon) -> Span | None:
     return reshape(span, span.start, span.start + department.start(), text) if department else span
 
 
-TAGGER_RULES: list[Rule] = [title_marks, departments, anonymised, single_characters, country_pairs, location_suffixes, titles]
+TAGGER_RULES: list[Rule] = [title_marks, departments, anonymised, single_characters, country_pairs,
+                            location_suffixes, titles]
 ALL_SOURCES_RULES: list[Rule] = [government, media]
 
 
