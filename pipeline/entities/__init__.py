@@ -47,6 +47,7 @@ class EntityRecognizer:
         self.source = getattr(tagger, "source", tagger.version.split("@")[0])
         self.lexicon = lexicon
         self.gazetteer = Gazetteer(lexicon)
+        self.surname_of = partial(rules.titled_surname, lexicon=lexicon)
         self.labels = set(labels)
         self.use_gazetteer = use_gazetteer
         self.use_rules = use_rules
@@ -77,8 +78,7 @@ class EntityRecognizer:
             if self.use_rules:
                 found = [s for s in (rules.apply(s, doc.field_text(s.field), self.lexicon) for s in found) if s]
                 found = rules.join_adjacent_locations(found, doc.field_text)
-            surname = partial(rules.titled_surname, lexicon=self.lexicon)
-            doc.entities = [s for s in canonicalize(found, surname) if s.label in self.labels]
+            doc.entities = [s for s in canonicalize(found, self.surname_of) if s.label in self.labels]
 
     def _from_tagger(self, name: str, piece: str, offset: int, start: int, end: int, tag: str,
                      score: float) -> Span | None:
