@@ -83,6 +83,44 @@ def test_lexicon_features_equal_a_direct_scan_of_the_dictionary(seed_record):
         assert np.array_equal(got, expected.reshape(len(text), 15)), text
 
 
+def test_name_memory_weighs_names_by_how_often_they_are_tagged_where_they_occur(tmp_path):
+    import numpy as np
+
+    from pipeline.entities.features import NameMemory
+
+    sentences = [("东盟地区论坛在东盟召开", {(0, 2, "ORG")}), ("东盟国家", set()), ("王小明说", {(0, 3, "PER")})]
+    tagged = NameMemory.tagged(sentences)
+    memory = NameMemory.from_counts(tagged, NameMemory.occurrences([t for t, _ in sentences], {"东盟", "王小明"}))
+    assert memory.weights == {("东盟", "ORG"): 0.333, ("王小明", "PER"): 1.0}   # 东盟 occurs 3 times, tagged once
+    got = memory.many(["他说王小明去了东盟", "无名"])
+    # columns: B, M, E of PER, then of LOC, then of ORG
+    assert np.array_equal(got[0][2:5, 0:3], np.eye(3, dtype=np.float32))
+    assert np.array_equal(got[0][7:9, 6:9], np.float32([[0.333, 0, 0], [0, 0, 0.333]]))
+    assert not got[0][:2].any() and not got[1].any()
+    memory.save(tmp_path / "names.tsv")
+    assert NameMemory.load(tmp_path / "names.tsv").weights == memory.weights
+
+
+def test_training_sees_only_the_names_of_other_folds():
+    import numpy as np
+
+    from pipeline.train.ner import with_name_memory
+
+    def sentence(name, rest):
+        return name + rest, ["B-PER"] + ["M-PER"] * (len(name) - 2) + ["E-PER"] + ["O"] * len(rest)
+
+    train_raw = [sentence("张三", "来了"), sentence("李四", "走了"), sentence("张三", "笑了"), sentence("王五", "哭了")]
+    fold_of = [0, 0, 1, 1]
+    empty = [np.zeros((4, 0), np.float32) for _ in train_raw]
+    dev = [sentence("李四", "和王五")]
+    train_f, dev_f, final = with_name_memory(train_raw, fold_of, list(zip(train_raw, fold_of)), empty, dev,
+                                             [np.zeros((5, 0), np.float32)])
+    seen = [bool(f[0, 0]) for f in train_f]               # B-PER at the first character
+    assert seen == [True, False, True, False]             # 张三 is in both folds; 李四 and 王五 in one each
+    assert dev_f[0][0, 0] == 1 and dev_f[0][3, 0] == 1    # dev sees all training names
+    assert set(final.weights) == {("张三", "PER"), ("李四", "PER"), ("王五", "PER")}
+
+
 def test_each_backend_has_its_own_score_threshold():
     from pipeline.config import load_config
     from pipeline.entities import Confident, load_tagger, make_entity_recognizer

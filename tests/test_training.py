@@ -20,6 +20,7 @@ limit = 160
 name = "tiny"
 init = "lac"
 lexicon_features = true
+name_memory_folds = 4
 top_lstm = 16
 [train]
 seed = 7
@@ -60,7 +61,7 @@ def test_resumed_training_equals_uninterrupted_training(tmp_path):
 def test_onnx_export_tags_like_torch(tmp_path):
     from pipeline.config import project_path
     from pipeline.entities.charner import CharTagger
-    from pipeline.entities.features import LexiconFeatures
+    from pipeline.entities.features import LexiconFeatures, NameMemory
     from pipeline.entities.lac import lac_vocabulary
     from pipeline.evaluate import load_msra
     from pipeline.train.model import CharNER
@@ -69,7 +70,11 @@ def test_onnx_export_tags_like_torch(tmp_path):
     config, out = tiny_config(tmp_path, "export")
     train(config)
     sentences = load_msra(ROOT / "build" / "corpus" / "msra", "dev")[:120]
-    data = Encoded(sentences, LexiconFeatures(project_path("corpus/lexicon")), "dev")
+    memory = NameMemory.load(out / "model" / "names.tsv")
+    texts = [t for t, _ in sentences]
+    features = [np.concatenate(f, axis=1) for f in
+                zip(LexiconFeatures(project_path("corpus/lexicon")).many(texts), memory.many(texts))]
+    data = Encoded(sentences, features)
     model = CharNER(len(lac_vocabulary()[0]), 13, data.n_features, top_lstm=16)
     model.load_state_dict(torch.load(out / "best.pt", weights_only=True))
     from_torch = predict(model, data)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from .decode import bmes_spans, viterbi
-from .features import LexiconFeatures
+from .features import LexiconFeatures, NameMemory
 from .lac import TaggedSpan, lac_vocabulary
 
 
@@ -29,6 +29,8 @@ class CharTagger:
         self.transitions, self.start, self.end = crf["transitions"], crf["start"], crf["end"]
         self.vocab, self.q2b, self.oov = lac_vocabulary()
         self.features = LexiconFeatures(lexicon_dir) if self.meta["features"] else None
+        memory = self.meta.get("name_memory")
+        self.memory = NameMemory.load(model_dir / memory) if memory else None
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -43,8 +45,10 @@ class CharTagger:
         for row, i in enumerate(group):
             ids[row, :len(texts[i])] = [self.vocab.get(self.q2b.get(c, c), self.oov) for c in texts[i]]
         if self.features is not None:
-            for row, f in enumerate(self.features.many([texts[i] for i in group])):
-                feats[row, :len(f)] = f
+            chosen = [texts[i] for i in group]
+            parts = [self.features.many(chosen)] + ([self.memory.many(chosen)] if self.memory else [])
+            for row, f in enumerate(zip(*parts)):
+                feats[row, :len(texts[group[row]])] = np.concatenate(f, axis=1)
         lengths = np.array([len(texts[i]) for i in group], dtype=np.int64)
         return self.session.run(None, {"token_ids": ids, "features": feats, "length": lengths})[0], lengths
 

