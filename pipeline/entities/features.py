@@ -5,6 +5,9 @@ The dictionary is jieba's own (≈349k words with frequencies and part-of-speech
 ns place, nt organisation, nz other proper noun) plus the project lexicon (corpus/lexicon/), whose
 names count fully. A name the tagger has never seen still lights up as "a place-word spans here".
 The same features feed training and inference, so they live here, with no torch in sight.
+
+NameMemory, a training option not in the shipped model, does the same for the names tagged in
+the training data (see configs/ner-name-memory.toml).
 """
 from __future__ import annotations
 
