@@ -164,7 +164,8 @@ MAX_NAME = 24
 class NameMemory:
     """Names the tagger saw tagged in its training data, as features: which such names begin, continue or
     end at each character, by label, weighted by how often the string is that entity where it occurs
-    (新华社 nearly always an organisation; 东盟 an organisation or a place; 中国 also inside names).
+    (in MSRA, 新华社 is an organisation at 0.98 of its occurrences, 中国 a place at 0.64: it also stands inside
+    names).
 
     A tagger trained on these features must not see its own sentences' names in them, or it learns to
     copy them: training computes them for each part of the data from the names of the other parts.
