@@ -102,19 +102,17 @@ def test_name_memory_weighs_names_by_how_often_they_are_tagged_where_they_occur(
 
 
 def test_training_sees_only_the_names_of_other_folds():
-    import numpy as np
-
-    from pipeline.train.ner import with_name_memory
+    from pipeline.train.ner import name_memories
 
     def sentence(name, rest):
         return name + rest, ["B-PER"] + ["M-PER"] * (len(name) - 2) + ["E-PER"] + ["O"] * len(rest)
 
     train_raw = [sentence("张三", "来了"), sentence("李四", "走了"), sentence("张三", "笑了"), sentence("王五", "哭了")]
     fold_of = [0, 0, 1, 1]
-    empty = [np.zeros((4, 0), np.float32) for _ in train_raw]
     dev = [sentence("李四", "和王五")]
-    train_f, dev_f, final = with_name_memory(train_raw, fold_of, list(zip(train_raw, fold_of)), empty, dev,
-                                             [np.zeros((5, 0), np.float32)])
+    per_fold, dev_memory, final = name_memories(train_raw, fold_of, dev)
+    train_f = [per_fold[k].many([text])[0] for (text, _), k in zip(train_raw, fold_of)]
+    dev_f = dev_memory.many([dev[0][0]])
     seen = [bool(f[0, 0]) for f in train_f]               # B-PER at the first character
     assert seen == [True, False, True, False]             # 张三 is in both folds; 李四 and 王五 in one each
     assert dev_f[0][0, 0] == 1 and dev_f[0][3, 0] == 1    # dev sees all training names

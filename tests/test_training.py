@@ -61,7 +61,7 @@ def test_resumed_training_equals_uninterrupted_training(tmp_path):
 def test_onnx_export_tags_like_torch(tmp_path):
     from pipeline.config import project_path
     from pipeline.entities.charner import CharTagger
-    from pipeline.entities.features import LexiconFeatures, NameMemory
+    from pipeline.entities.features import LexiconFeatures, NameMemory, char_features
     from pipeline.entities.lac import lac_vocabulary
     from pipeline.evaluate import load_msra
     from pipeline.train.model import CharNER
@@ -71,9 +71,7 @@ def test_onnx_export_tags_like_torch(tmp_path):
     train(config)
     sentences = load_msra(ROOT / "build" / "corpus" / "msra", "dev")[:120]
     memory = NameMemory.load(out / "model" / "names.tsv")
-    texts = [t for t, _ in sentences]
-    features = [np.concatenate(f, axis=1) for f in
-                zip(LexiconFeatures(project_path("corpus/lexicon")).many(texts), memory.many(texts))]
+    features = char_features([t for t, _ in sentences], LexiconFeatures(project_path("corpus/lexicon")), memory)
     data = Encoded(sentences, features)
     model = CharNER(len(lac_vocabulary()[0]), 13, data.n_features, top_lstm=16)
     model.load_state_dict(torch.load(out / "best.pt", weights_only=True))

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from .decode import bmes_spans, viterbi
-from .features import LexiconFeatures, NameMemory
+from .features import LexiconFeatures, NameMemory, char_features
 from .lac import TaggedSpan, lac_vocabulary
 
 
@@ -44,11 +44,8 @@ class CharTagger:
         feats = np.zeros((len(group), width, n_features), dtype=np.float32)
         for row, i in enumerate(group):
             ids[row, :len(texts[i])] = [self.vocab.get(self.q2b.get(c, c), self.oov) for c in texts[i]]
-        if self.features is not None:
-            chosen = [texts[i] for i in group]
-            parts = [self.features.many(chosen)] + ([self.memory.many(chosen)] if self.memory else [])
-            for row, f in enumerate(zip(*parts)):
-                feats[row, :len(texts[group[row]])] = np.concatenate(f, axis=1)
+        for row, f in enumerate(char_features([texts[i] for i in group], self.features, self.memory)):
+            feats[row, :len(f)] = f
         lengths = np.array([len(texts[i]) for i in group], dtype=np.int64)
         return self.session.run(None, {"token_ids": ids, "features": feats, "length": lengths})[0], lengths
 

@@ -207,3 +207,13 @@ class NameMemory:
         joined = "\n".join(texts)
         per_label = [_spread(*table.hits(joined), len(joined), 1) for table in self.tables]
         return _per_text(np.concatenate(per_label, axis=1), texts)
+
+
+def char_features(texts: list[str], lexicon: LexiconFeatures | None,
+                  memory: NameMemory | None = None) -> list[np.ndarray]:
+    """Each text's features as the tagger reads them, in training and at inference: the lexicon's, then
+    the name memory's (a model with neither gets zero columns)."""
+    parts = [source.many(texts) for source in (lexicon, memory) if source is not None]
+    if not parts:
+        return [np.zeros((len(t), 0), np.float32) for t in texts]
+    return [np.concatenate(f, axis=1) if len(f) > 1 else f[0] for f in zip(*parts)]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections import Counter
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from ..config import project_path
 from ..entities.decode import bmes_spans, viterbi
-from ..entities.features import LexiconFeatures, NameMemory
+from ..entities.features import LexiconFeatures, NameMemory, char_features
 from ..entities.lac import lac_vocabulary
 from ..evaluate import MSRA_TAGS as TAGS
 from ..evaluate import gold_spans, load_msra, mention_scores
@@ -105,19 +105,16 @@ def predict(model: CharNER, data: Encoded, batch_size: int = 64) -> list[set]:
     return out
 
 
-def lexicon_features(features: LexiconFeatures | None, texts: list[str], desc: str,
-                     chunk: int = 2000) -> list[np.ndarray]:
-    if features is None:
-        return [np.zeros((len(t), 0), np.float32) for t in texts]
-    return [f for k in tqdm(range(0, len(texts), chunk), desc=f"lexicon features {desc}", leave=False)
-            for f in features.many(texts[k:k + chunk])]
+def features_of(texts: list[str], lexicon: LexiconFeatures | None, memory: NameMemory | None, desc: str,
+                chunk: int = 2000) -> list[np.ndarray]:
+    return [f for k in tqdm(range(0, len(texts), chunk), desc=f"features {desc}", leave=False)
+            for f in char_features(texts[k:k + chunk], lexicon, memory)]
 
 
-def with_name_memory(train_raw, fold_of, pieces, train_features, dev_sents, dev_features):
-    """Add the names seen in training (features.NameMemory) to every sentence's features. Each fold of the
-    training data sees the names of the other folds only, as a new text sees the names of all training
-    data; MSRA dev sees those of training; the exported model, those of training and dev together.
-    fold_of: each training sentence's fold; pieces: (piece, its sentence's fold)."""
+def name_memories(train_raw, fold_of: list[int], dev_sents) -> tuple[list[NameMemory], NameMemory, NameMemory]:
+    """The names seen in training (features.NameMemory) as each fold of the training data sees them (the
+    names of the other folds only, as a new text sees those of all training data), as MSRA dev sees them
+    (all of training), and as the exported model does (training and dev together)."""
     sentences = [(text, gold_spans(tags)) for text, tags in train_raw]
     folds = max(fold_of) + 1
     tagged = [NameMemory.tagged([s for s, f in zip(sentences, fold_of) if f == k]) for k in range(folds)]
@@ -125,21 +122,11 @@ def with_name_memory(train_raw, fold_of, pieces, train_features, dev_sents, dev_
     occurs = [NameMemory.occurrences([s[0] for s, f in zip(sentences, fold_of) if f == k], names)
               for k in range(folds)]
     all_tagged, all_occurs = sum(tagged, Counter()), sum(occurs, Counter())
-    memory_features: list[np.ndarray | None] = [None] * len(pieces)
-    for k in tqdm(range(folds), desc="name memory", leave=False):
-        memory = NameMemory.from_counts(all_tagged - tagged[k], all_occurs - occurs[k])
-        at = [i for i, (_, f) in enumerate(pieces) if f == k]
-        for i, f in zip(at, memory.many([pieces[i][0][0] for i in at])):
-            memory_features[i] = f
-    train_features = [np.concatenate([a, b], axis=1) for a, b in zip(train_features, memory_features)]
-    memory = NameMemory.from_counts(all_tagged, all_occurs)
-    dev_features = [np.concatenate([a, b], axis=1)
-                    for a, b in zip(dev_features, memory.many([t for t, _ in dev_sents]))]
-    dev = [(text, gold_spans(tags)) for text, tags in dev_sents]
-    dev_tagged = NameMemory.tagged(dev)
+    per_fold = [NameMemory.from_counts(all_tagged - tagged[k], all_occurs - occurs[k]) for k in range(folds)]
+    dev_tagged = NameMemory.tagged([(text, gold_spans(tags)) for text, tags in dev_sents])
     final = NameMemory.from_counts(all_tagged + dev_tagged, all_occurs + NameMemory.occurrences(
         [t for t, _ in dev_sents], names | {name for name, _ in dev_tagged}))
-    return train_features, dev_features, final
+    return per_fold, NameMemory.from_counts(all_tagged, all_occurs), final
 
 
 # ---- training ----------------------------------------------------------------------------
@@ -164,14 +151,15 @@ def train(config_path: str | Path, resume: bool = False, epochs: int | None = No
     fold_of = [k * folds // len(train_raw) for k in range(len(train_raw))]
     pieces = [(p, fold_of[k]) for k, s in enumerate(train_raw) for p in cut(*s, max_len)]
     train_sents = [p for p, _ in pieces]
-    train_features = lexicon_features(features, [t for t, _ in train_sents], "train")
-    dev_features = lexicon_features(features, [t for t, _ in dev_sents], "dev")
-    memory = None
-    if folds:
-        train_features, dev_features, memory = with_name_memory(train_raw, fold_of, pieces, train_features,
-                                                                dev_sents, dev_features)
+    per_fold, dev_memory, memory = name_memories(train_raw, fold_of, dev_sents) if folds else ([None], None, None)
+    train_features: list = [None] * len(pieces)
+    for k, fold_memory in enumerate(per_fold):
+        at = [i for i, (_, f) in enumerate(pieces) if f == k]
+        for i, f in zip(at, features_of([train_sents[i][0] for i in at], features, fold_memory,
+                                         "train" if folds < 2 else f"train part {k + 1}")):
+            train_features[i] = f
     train_data = Encoded(train_sents, train_features)
-    dev_data = Encoded(dev_sents, dev_features)
+    dev_data = Encoded(dev_sents, features_of([t for t, _ in dev_sents], features, dev_memory, "dev"))
     dev_gold = [gold_spans(tags) for _, tags in dev_sents]
 
     vocab_size = len(lac_vocabulary()[0])
