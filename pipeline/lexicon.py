@@ -2,7 +2,8 @@
 
 Files `per.tsv`, `org.tsv`, `loc.tsv`, `product.tsv` hold one name per line, optionally followed by a
 tab and the canonical name it stands for (NVIDIA → 英伟达); `#` starts a comment. `titles.txt` lists
-roles and titles (部长, CEO …) that precede names but are not part of them.
+roles and titles (部长, CEO …) that precede names but are not part of them; `surnames.txt` Chinese
+surnames, single (李) and compound (欧阳).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class Entry:
 class Lexicon:
     entries: dict[str, Entry]        # key: the name, casefolded when it is all Latin
     titles: tuple[str, ...]          # longest first
+    surnames: frozenset[str] = frozenset()
 
     def lookup(self, surface: str) -> Entry | None:
         return self.entries.get(key(surface))
@@ -56,4 +58,5 @@ def load_lexicon(folder: Path) -> Lexicon:
             name, _, canonical = (part.strip() for part in line.partition("\t"))
             entries.setdefault(key(name), Entry(name, label, canonical or name))
     titles = sorted({t.strip() for t in _lines(folder / "titles.txt")}, key=len, reverse=True)
-    return Lexicon(entries, tuple(titles))
+    surnames = frozenset(line.strip() for line in _lines(folder / "surnames.txt"))
+    return Lexicon(entries, tuple(titles), surnames)

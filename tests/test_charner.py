@@ -35,6 +35,29 @@ def test_backend_in_the_pipeline(tmp_path, backend, version):
         assert record["text"][e["start"]:e["end"]] == e["text"]
 
 
+def test_a_run_of_names_is_cut_at_surnames_and_transliterations_stay_whole():
+    from pipeline.config import project_path
+    from pipeline.entities.charner import CharTagger
+    from pipeline.lexicon import load_lexicon
+
+    lexicon = project_path("corpus/lexicon")
+    surnames = load_lexicon(lexicon).surnames
+    assert {"李", "薄", "欧阳"} <= surnames
+    plain, cutting = CharTagger(MODEL, lexicon), CharTagger(MODEL, lexicon, surnames=surnames)
+    texts = ["正义网渭南11月13日电(通讯员潘峰左亚利)为加强审计机关党风廉政建设",     # a byline
+             "委员：王汉斌杨尚昆万里宋平薄一波宋任穷张震",                              # MSRA test, a list
+             "视频博主马特沃特森发布了一段时长20分钟的视频",                            # 马特 + 沃特森 would cut
+             "奥地利—中国友好协会主席施图岑贝格、副主席卡明斯基"]
+
+    def people(tagger):
+        return [[t[s.start:s.end] for s in spans if s.tag == "PER"] for t, spans in zip(texts, tagger.tag(texts))]
+
+    assert people(plain) == [["潘峰左亚利"], ["王汉斌", "杨尚昆", "宋平薄一波", "宋任穷", "张震"], ["马特沃特森"],
+                             ["施图岑贝格", "卡明斯基"]]
+    assert people(cutting) == [["潘峰", "左亚利"], ["王汉斌", "杨尚昆", "宋平", "薄一波", "宋任穷", "张震"],
+                               ["马特沃特森"], ["施图岑贝格", "卡明斯基"]]
+
+
 def test_model_fits_its_budget():
     assert sum(p.stat().st_size for p in MODEL.iterdir()) <= 30 * 2 ** 20
 

@@ -198,10 +198,12 @@ def _backend(section: dict, backend: str, lexicon_dir) -> object:
     if backend == "charner":
         from .charner import CharTagger
 
-        model_dir = project_path(section.get("charner", {}).get("model", "models/charner-msra"))
+        charner = section.get("charner", {})
+        model_dir = project_path(charner.get("model", "models/charner-msra"))
         if not (model_dir / "model.onnx").exists():
             raise FileNotFoundError(f"no model in {model_dir}: train one with `make train`")
-        return CharTagger(model_dir, lexicon_dir, batch_chars=batch_chars, threads=threads)
+        surnames = load_lexicon(lexicon_dir).surnames if charner.get("split_name_runs", True) else frozenset()
+        return CharTagger(model_dir, lexicon_dir, batch_chars=batch_chars, threads=threads, surnames=surnames)
     if backend.startswith("hf:"):
         from .hf import HfTagger
 

@@ -11,15 +11,17 @@ from pathlib import Path
 
 import numpy as np
 
-from .decode import bmes_spans, viterbi
+from .decode import bmes_spans, split_name_runs, viterbi
 from .features import LexiconFeatures, NameMemory, char_features
 from .lac import TaggedSpan, lac_vocabulary
 
 
 class CharTagger:
-    """Tags strings with PER/LOC/ORG; batch many strings per call for speed."""
+    """Tags strings with PER/LOC/ORG; batch many strings per call for speed. Given surnames, a run of
+    names the model reads as one is cut into names (decode.split_name_runs)."""
 
-    def __init__(self, model_dir: Path, lexicon_dir: Path, batch_chars: int = 4096, threads: int = 1):
+    def __init__(self, model_dir: Path, lexicon_dir: Path, batch_chars: int = 4096, threads: int = 1,
+                 surnames: frozenset[str] = frozenset()):
         import onnxruntime as ort
 
         self.meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
@@ -36,6 +38,7 @@ class CharTagger:
         options.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"])
         self.batch_chars = batch_chars
+        self.surnames = surnames
 
     def emissions(self, texts: list[str], group: list[int]) -> tuple[np.ndarray, np.ndarray]:
         width = max(len(texts[i]) for i in group)
@@ -57,6 +60,11 @@ class CharTagger:
             if group and (i is None or (len(group) + 1) * len(texts[i]) > self.batch_chars):
                 logits, lengths = self.emissions(texts, group)
                 paths = viterbi(logits, lengths, self.transitions, self.start, self.end)
+                if self.surnames:
+                    for row, j in enumerate(group):
+                        paths[row, :lengths[row]] = split_name_runs(paths[row, :lengths[row]], logits[row],
+                                                                    self.transitions, texts[j], self.tags,
+                                                                    self.surnames)
                 probs = np.exp(logits - logits.max(axis=2, keepdims=True))
                 chosen = np.take_along_axis(probs, paths[:, :, None], axis=2)[:, :, 0] / probs.sum(axis=2)
                 for row, j in enumerate(group):

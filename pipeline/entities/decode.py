@@ -52,3 +52,44 @@ def bmes_spans(tags: list[str]) -> list[tuple[int, int, str]]:
     if start is not None:
         spans.append((start, len(tags), label))
     return spans
+
+
+MIN_NAME_RUN = 5        # a Chinese name has at most four characters (欧阳娜娜); a longer PER may be several
+CUT_MARGIN = 5.0        # how much lower (CRF score, per cut) a run's cut may score than the run read whole
+
+
+def split_name_runs(path: np.ndarray, emissions: np.ndarray, transitions: np.ndarray, text: str,
+                    tags: list[str], surnames: frozenset[str]) -> np.ndarray:
+    """A copy of one sentence's tag path in which each PER of five or more Han characters that reads as a
+    run of names (宋平薄一波, as lists of delegates print them) is cut into names of two to four characters,
+    each starting with a surname; of the ways to cut it, the one the CRF scores highest, if it scores less
+    than CUT_MARGIN a cut below the whole. Transliterations that do cut at surnames (施图岑贝格, 马特沃特森)
+    score 8 to 11 below; the runs of names seen, 0 to 3.3 a cut."""
+    index = {t: i for i, t in enumerate(tags)}
+    b, m, e = index["B-PER"], index["M-PER"], index["E-PER"]
+    out = path.copy()
+    if np.count_nonzero(path == m) < MIN_NAME_RUN - 2:           # most sentences: no PER that long
+        return out
+    for start, end, label in bmes_spans([tags[t] for t in path]):
+        name = text[start:end]
+        if label != "PER" or end - start < MIN_NAME_RUN or not all("\u4e00" <= c <= "\u9fff" for c in name):
+            continue
+
+        def piece(i: int, j: int) -> float:           # the CRF's score of text[i:j] as one name
+            ids = [b] + [m] * (j - i - 2) + [e]
+            return float(emissions[np.arange(i, j), ids].sum() + transitions[ids[:-1], ids[1:]].sum())
+
+        best: dict[int, tuple[float, list[int]]] = {start: (0.0, [])}     # best cut of text[start:i]
+        for j in range(start + 2, end + 1):
+            options = [(best[i][0] + piece(i, j) + (transitions[e, b] if i > start else 0.0), best[i][1] + [i])
+                       for i in range(max(start, j - 4), j - 1)
+                       if i in best and (text[i] in surnames or text[i:i + 2] in surnames)]
+            if options:
+                best[j] = max(options, key=lambda option: option[0])
+        if end not in best or len(best[end][1]) == 1:
+            continue
+        cuts = best[end][1] + [end]
+        if piece(start, end) - best[end][0] <= CUT_MARGIN * (len(cuts) - 2):
+            for i, j in zip(cuts, cuts[1:]):
+                out[i:j] = [b] + [m] * (j - i - 2) + [e]
+    return out
