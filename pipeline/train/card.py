@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..config import ROOT, load_config, project_path
 from ..entities.charner import CharTagger
+from ..entities.decode import CUT_MARGIN
 from ..entities.features import NameMemory
 from ..evaluate import CORE, evaluate, evaluate_msra, load_msra
 from ..extractor import Extractor
@@ -113,7 +114,7 @@ MSRA standard test, mention level (exact span and label), the tagger alone as th
 {rows}
 
 That includes one rule after the CRF: a run of names it reads as one person, as lists and bylines print
-them (宋平薄一波), is cut into names at surnames where the CRF scores the cut within 5 a cut of the whole
+them (宋平薄一波), is cut into names at surnames where the CRF scores the cut within {CUT_MARGIN:g} a cut of the whole
 (`split_name_runs` in pipeline/entities/decode.py; `[entities.charner] split_name_runs = false` turns it off).
 Without it: F1 {figures['msra_test_uncut']['f1']:.2f} (P {figures['msra_test_uncut']['p']:.2f}, R {figures['msra_test_uncut']['r']:.2f}).
 The rule was found reading this test set's errors (a list of the NPC's members; MSRA's dev part has no
