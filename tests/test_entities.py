@@ -97,6 +97,26 @@ def test_latin_names_respect_word_boundaries(extractor):
     # (our tagger takes the unknown AMDX and BISON for organisations, whole; LAC left them out)
 
 
+@pytest.mark.parametrize("text, name", [
+    ("德国国防部长ursula von der leyen说：“我认为最大威胁是网络威胁。”", "ursula von der leyen"),   # iNews lower-cases
+    ("委员会主席naoshi hirata说，居民需要意识到灾难的潜在风险。", "naoshi hirata"),
+])
+def test_a_name_in_latin_letters_is_one_person_not_a_word_each(extractor, text, name):
+    assert [(e.text, e.label) for e in extractor(text).entities if e.label == "PER"] == [(name, "PER")]
+
+
+def test_only_words_of_one_name_are_joined():
+    from pipeline.doc import Span
+    from pipeline.entities.rules import join_adjacent
+
+    text = "ursula von der leyen和jens stoltenberg, Li Wei"
+    spans = [Span("text", a, b, label, text[a:b]) for a, b, label in
+             [(0, 6, "PER"), (7, 10, "PER"), (11, 14, "PER"), (15, 20, "PER"), (21, 25, "PER"), (26, 37, "PER"),
+              (39, 41, "PER"), (42, 45, "ORG")]]
+    assert [(s.text, s.label) for s in join_adjacent(spans, lambda field: text)] == [
+        ("ursula von der leyen", "PER"), ("jens stoltenberg", "PER"), ("Li", "PER"), ("Wei", "ORG")]
+
+
 def test_lac_padded_batches_tag_like_single_sentences(extractor):
     tagger = dict(extractor.components)["entities"].tagger
     sentences = ["美国商务部长霍华德·卢特尼克称，中国完全有能力制造自己的芯片。", "黄仁勋访问北京。",

@@ -77,7 +77,7 @@ class EntityRecognizer:
                                       for g in self.gazetteer.match(text, doc.tokens[name], name)])
             if self.use_rules:
                 found = [s for s in (rules.apply(s, doc.field_text(s.field), self.lexicon) for s in found) if s]
-                found = rules.join_adjacent_locations(found, doc.field_text)
+                found = rules.join_adjacent(found, doc.field_text)
             doc.entities = [s for s in canonicalize(found, self.surname_of) if s.label in self.labels]
 
     def _from_tagger(self, name: str, piece: str, offset: int, start: int, end: int, tag: str,

@@ -161,14 +161,27 @@ def product_codes(text: str, field: str) -> list[Span]:
             for m in MODEL_CODE.finditer(text) if _PRODUCT_AFTER.match(text, m.end() + (text[m.end():m.end() + 1] == " "))]
 
 
-def join_adjacent_locations(spans: list[Span], text_of: Callable[[str], str]) -> list[Span]:
-    """山西省 长治市 武乡县 written together are one LOC (SPEC: contiguous administrative names)."""
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'.-]*")
+
+
+def _joinable(prev: Span, span: Span, text: str) -> bool:
+    if prev.field != span.field or prev.label != span.label:
+        return False
+    if prev.label == "LOC":
+        return prev.end == span.start
+    # a name in Latin letters is several words; the tagger, trained on Chinese, tags each alone
+    return (prev.label == "PER" and text[prev.end:span.start] == " "
+            and bool(_LATIN_WORD.fullmatch(prev.text.split(" ")[-1])) and bool(_LATIN_WORD.fullmatch(span.text)))
+
+
+def join_adjacent(spans: list[Span], text_of: Callable[[str], str]) -> list[Span]:
+    """山西省 长治市 武乡县 written together are one LOC (SPEC: contiguous administrative names), and
+    ursula von der leyen, tagged a word at a time, is one PER."""
     out: list[Span] = []
     for span in spans:
         prev = out[-1] if out else None
-        if (prev is not None and prev.label == span.label == "LOC" and prev.field == span.field
-                and prev.end == span.start):
-            text = text_of(span.field)
+        text = text_of(span.field)
+        if prev is not None and _joinable(prev, span, text):
             joined = reshape(prev, prev.start, span.end, text)
             joined.score = min(s for s in (prev.score, span.score) if s is not None) if prev.score else span.score
             joined.source = "rule"
