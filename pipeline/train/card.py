@@ -134,8 +134,9 @@ charner|lac`), this model against the LAC backend (each with its own score thres
 Speed of the tagger alone on the MSRA test sentences, 1 thread: {figures['chars_per_second']:,} characters/s.
 
 ## Retraining
-`make corpus && make train` reproduces this model from a fresh clone (deterministic seed; a stopped run
-continues with `make train RESUME=1`). Figures above are rewritten by the run.
+`make corpus && make train` reproduces this model from a fresh clone (deterministic seed, one thread; another
+CPU may round differently and drift a little; a stopped run continues with `make train RESUME=1`). Figures
+above are rewritten by the run.
 """
     (model_dir / "MODEL_CARD.md").write_text(card, encoding="utf-8")
     meta = {**meta, "figures": figures}
