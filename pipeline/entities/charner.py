@@ -39,6 +39,7 @@ class CharTagger:
         self.session = ort.InferenceSession(str(model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"])
         self.batch_chars = batch_chars
         self.surnames = surnames
+        self.person = tuple(self.tags.index(f"{k}-PER") for k in "BME")     # for split_name_runs
 
     def emissions(self, texts: list[str], group: list[int]) -> tuple[np.ndarray, np.ndarray]:
         width = max(len(texts[i]) for i in group)
@@ -64,7 +65,7 @@ class CharTagger:
                     for row, j in enumerate(group):
                         paths[row, :lengths[row]] = split_name_runs(paths[row, :lengths[row]], logits[row],
                                                                     self.transitions, texts[j], self.tags,
-                                                                    self.surnames)
+                                                                    self.person, self.surnames)
                 probs = np.exp(logits - logits.max(axis=2, keepdims=True))
                 chosen = np.take_along_axis(probs, paths[:, :, None], axis=2)[:, :, 0] / probs.sum(axis=2)
                 for row, j in enumerate(group):

@@ -59,14 +59,13 @@ CUT_MARGIN = 5.0        # how much lower (CRF score, per cut) a run's cut may sc
 
 
 def split_name_runs(path: np.ndarray, emissions: np.ndarray, transitions: np.ndarray, text: str,
-                    tags: list[str], surnames: frozenset[str]) -> np.ndarray:
+                    tags: list[str], person: tuple[int, int, int], surnames: frozenset[str]) -> np.ndarray:
     """A copy of one sentence's tag path in which each PER of five or more Han characters that reads as a
     run of names (宋平薄一波, as lists of delegates print them) is cut into names of two to four characters,
     each starting with a surname; of the ways to cut it, the one the CRF scores highest, if it scores less
     than CUT_MARGIN a cut below the whole. Transliterations that do cut at surnames (施图岑贝格, 马特沃特森)
-    score 8 to 11 below; the runs of names seen, 0 to 3.3 a cut."""
-    index = {t: i for i, t in enumerate(tags)}
-    b, m, e = index["B-PER"], index["M-PER"], index["E-PER"]
+    score 8 to 11 below; the runs of names seen, 0 to 3.3 a cut. `person`: the ids of B-, M- and E-PER."""
+    b, m, e = person
     out = path.copy()
     if np.count_nonzero(path == m) < MIN_NAME_RUN - 2:           # most sentences: no PER that long
         return out
