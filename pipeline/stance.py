@@ -80,7 +80,7 @@ GROUPS = ("供应链人士", "分析人士", "业内人士", "知情人士", "�
           "厂长", "庭长", "审判长", "秘书长", "行长", "会长", "社长", "医师", "护士", "教练", "球员", "选手", "球迷",
           "观众", "博主", "作者", "爱好者", "罪犯", "嫌疑人", "证人", "主持人", "台媒", "港媒", "日媒", "美媒",
           "韩媒", "官媒")
-_GROUP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{0,8}?(?:" + "|".join(GROUPS) + r")们?$")
+_GROUP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{0,8}?(?:" + "|".join(GROUPS) + r")$")
 _COUNT = (r"(?:[一二两三四五六七八九十多几数]+(?:位|名|个|家|些)|一些|部分|许多|不少|很多|众多|诸多|大批|大量|"
           r"这名|那名|这位|那位|这个|那个|该)")                    # 很多抗议民众 → 抗议民众
 _QUANTIFIER = re.compile(r"^(?:正如|如|据|根据|按照|另据|而|在|也有|还有|另有|" + _COUNT +
@@ -104,7 +104,7 @@ def _group_name(phrase: str) -> str:
 
 
 _GROUP_WORDS = "|".join(sorted(GROUPS, key=len, reverse=True))
-_GROUP_END = re.compile(f"(?:{_GROUP_WORDS})们?$")
+_GROUP_END = re.compile(f"(?:{_GROUP_WORDS})$")
 # jieba tags of words that cannot describe a group: verbs, adverbs, pronouns, prepositions, conjunctions,
 # particles, directions, times, idioms
 _PREDICATE_TAGS = frozenset("v vg vi vd d ad dg df r rr rg rz c p f u ul uv ud uj uz ug y e o i l t tg k h".split())

@@ -57,6 +57,10 @@ def test_holder_before_its_cue(extractor, text, holder):
     ("维修师傅说，冰箱要定期除霜。", {"维修师傅"}),                      # a verb may open the description
     ("考生李某某及家长表示，对结果不满意。", {"李某某", "家长"}),          # joined: both hold it
     ("赵培源等安全技术专家提醒，不要点击陌生链接。", {"赵培源"}),          # the named one, not the description
+    ("客户称，这笔钱是用来治病买药的。", {"客户"}),                      # people named by what they are
+    ("三轮车驾驶员说，当时路面很滑。", {"三轮车驾驶员"}),
+    ("许多健身爱好者表示，这个动作很难。", {"健身爱好者"}),
+    ("现场的球迷们表示，这场比赛踢得很好。", {"球迷"}),                  # the plural's 们 stays out
 ])
 def test_a_described_holder_is_the_group_not_the_words_before_it(extractor, text, found):
     assert holders(extractor, text) == found
