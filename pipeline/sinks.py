@@ -233,8 +233,10 @@ class ParquetSink:
     Parquet files: `read_parquet('out.parquet/entities/*.parquet')` in DuckDB, pandas.read_parquet on a
     sub-folder. Files roll over every `rows_per_file` documents; a file is complete once closed, and a
     run killed mid-file leaves a partial one that `resume` deletes (its articles are extracted again).
-    Parquet files cannot be updated in place: an article whose text changed is written again, and the
-    newest `extracted_at` per `id` is the current one."""
+    Parquet files cannot be changed in place, so an article written again (its text changed) goes to the
+    new file and its old rows are cut out of theirs when the sink closes (each file rewritten whole, then
+    renamed over the old); a run killed before that leaves both versions, and the next opening keeps
+    the newer (`extracted_at`) and cuts the other."""
 
     TABLES = ("documents", "entities", "money", "stances", "errors")
 
@@ -246,28 +248,42 @@ class ParquetSink:
             shutil.rmtree(self.root)
         for table in self.TABLES:
             (self.root / table).mkdir(parents=True, exist_ok=True)
-        self._stored: Stored = set()
+            for temporary in (self.root / table).glob(".*.tmp"):     # a rewrite a crash cut short
+                temporary.unlink()
+        self._where: dict[str, tuple[str, str, dt.datetime]] = {}   # id → (file, sha256, extracted_at) now
+        self._replaced: dict[str, set[str]] = {}                    # file → ids whose rows there are old
         for part in sorted((self.root / "documents").glob("*.parquet")):
             try:
-                docs = pq.read_table(part, columns=["id", "sha256"]).to_pylist()
+                docs = pq.read_table(part, columns=["id", "sha256", "extracted_at"]).to_pylist()
             except Exception:  # noqa: BLE001 - a file cut short by a crash: its siblings go with it
                 for table in self.TABLES:
                     (self.root / table / part.name).unlink(missing_ok=True)
                 continue
-            self._stored |= {(d["id"], d["sha256"]) for d in docs}
+            for d in docs:
+                old = self._where.get(d["id"])
+                if old and old[2] > d["extracted_at"]:
+                    self._replaced.setdefault(part.name, set()).add(d["id"])
+                else:
+                    if old:
+                        self._replaced.setdefault(old[0], set()).add(d["id"])
+                    self._where[d["id"]] = (part.name, d["sha256"], d["extracted_at"])
+        self._cut_replaced()
         self.rows_per_file = rows_per_file
         self._writers: dict[str, object] = {}
         self._in_file = 0
+        self._part = self._new_part()
+
+    @staticmethod
+    def _new_part() -> str:
+        return f"part-{uuid.uuid4().hex[:12]}.parquet"
 
     def stored(self, ids: list[str]) -> Stored:
-        return self._stored
+        return {(i, self._where[i][1]) for i in ids if i in self._where}
 
     def _writer(self, table: str, arrow_table):
         import pyarrow.parquet as pq
 
         if table not in self._writers:
-            if not self._writers:
-                self._part = f"part-{uuid.uuid4().hex[:12]}.parquet"
             self._writers[table] = pq.ParquetWriter(self.root / table / self._part, arrow_table.schema)
         return self._writers[table]
 
@@ -284,9 +300,15 @@ class ParquetSink:
         self._writer(table, arrow_table).write_table(arrow_table)
 
     def write(self, records: list[Record]) -> None:
+        records = list({r.id: r for r in records}.values())        # an id twice in a batch: the last wins
+        if any(self._where.get(r.id, ("",))[0] == self._part for r in records):
+            self._roll()                # written earlier into the open file: close it so it can be cut
         now = dt.datetime.now(dt.timezone.utc)
         tables: dict[str, list[dict]] = {name: [] for name in self.TABLES[:-1]}
         for r in records:
+            if r.id in self._where:
+                self._replaced.setdefault(self._where[r.id][0], set()).add(r.id)
+            self._where[r.id] = (self._part, r.sha256, now)
             for name, part in record_rows(r, now).items():
                 tables[name] += part
         for name, rows in tables.items():
@@ -302,10 +324,31 @@ class ParquetSink:
     def _roll(self) -> None:
         for writer in self._writers.values():
             writer.close()
-        self._writers, self._in_file = {}, 0
+        self._writers, self._in_file, self._part = {}, 0, self._new_part()
+
+    def _cut_replaced(self) -> None:
+        """Rewrite each file holding replaced articles without their rows, children before documents (so
+        a crash part-way leaves the document row that tells the next opening to finish the job)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        for part, ids in self._replaced.items():
+            for table in ("entities", "money", "stances", "documents"):
+                path = self.root / table / part
+                if not path.exists():
+                    continue
+                rows = pq.read_table(path)
+                key = rows["id" if table == "documents" else "document_id"]
+                kept = rows.filter(pc.invert(pc.is_in(key, value_set=pa.array(sorted(ids), pa.string()))))
+                temporary = path.with_name(f".{part}.tmp")
+                pq.write_table(kept, temporary)
+                os.replace(temporary, path)
+        self._replaced = {}
 
     def close(self) -> None:
         self._roll()
+        self._cut_replaced()
 
 
 class FanOut:

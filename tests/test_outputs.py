@@ -2,6 +2,7 @@
 pandas; upserts, replacement, resume after SIGKILL."""
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -98,6 +99,39 @@ def test_parquet_read_back_with_duckdb_and_pandas(tmp_path):
     assert 17108000000.0 in set(money["value"])
     docs = pd.read_parquet(out / "documents")
     assert json.loads(docs.iloc[0]["pipeline"])["version"]
+
+
+def parquet_rows(out, table, columns):
+    import duckdb
+
+    return sorted(duckdb.sql(f"select {columns} from read_parquet('{out}/{table}/*.parquet')").fetchall())
+
+
+def test_parquet_replaces_an_article_written_again(tmp_path, records, extractor):
+    out, before = tmp_path / "out.parquet", tmp_path / "before"
+    sink = open_sink(str(out))
+    sink.write(records)
+    sink.close()
+    shutil.copytree(out, before)
+    changed = extractor.process(Article("a1", "a1.txt", "苏姿丰表示，AMD将恢复出口。"))
+    sink = open_sink(str(out), resume=True)
+    assert sink.stored(["a1", "a2", "zz"]) == {("a1", records[0].sha256), ("a2", records[1].sha256)}
+    sink.write([changed])
+    sink.write([changed])               # twice in one run, into the same open file: still one row
+    sink.close()
+    assert parquet_rows(out, "documents", "id, sha256") == [("a1", changed.sha256), ("a2", records[1].sha256)]
+    names = {n for d, n in parquet_rows(out, "entities", "document_id, text") if d == "a1"}
+    assert "黄仁勋" not in names and "苏姿丰" in names
+    assert parquet_rows(out, "money", "document_id") == []          # a1's money went with its old text
+    assert not list(out.rglob("*.tmp"))
+
+    # a run killed after writing the new version, before cutting the old: the next opening finishes the job
+    for old in before.rglob("*.parquet"):
+        shutil.copy(old, out / old.relative_to(before))
+    assert len(parquet_rows(out, "documents", "id")) == 3              # both versions of a1 on disk
+    open_sink(str(out), resume=True).close()
+    assert parquet_rows(out, "documents", "id, sha256") == [("a1", changed.sha256), ("a2", records[1].sha256)]
+    assert {n for d, n in parquet_rows(out, "entities", "document_id, text") if d == "a1"} == names
 
 
 def _articles(path, n):
