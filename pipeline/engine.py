@@ -138,7 +138,9 @@ class _Ray:
         ray.init(address=address, ignore_reinit_error=True, include_dashboard=False, log_to_driver=False, **local)
         self.config, self.workers, self.articles = config, workers, 0
 
-    def map_inputs(self, inputs: list[str], on_error) -> Iterator[list[Result]]:
+    def map_inputs(self, inputs: list[str], on_error, stored=None, on_skip=print) -> Iterator[list[Result]]:
+        """Records and errors of the inputs' articles, in input order; with `stored` (resume: a sink's
+        `stored`), the articles it holds are found first, from ids and hashes alone, and not extracted."""
         import ray
 
         files = {}
@@ -154,6 +156,16 @@ class _Ray:
         ray.data.DataContext.get_current().execution_options.preserve_order = True
         ds = ray.data.read_binary_files(list(files), include_paths=True)
         ds = ds.flat_map(_ArticlesOf(files))
+        if stored is not None:
+            keys = [(row["id"], row["sha256"]) for row in ds.select_columns(["id", "sha256"]).iter_rows()
+                    if row["sha256"]]
+            held = set().union(*(stored([i for i, _ in keys[k:k + 1000]]) for k in range(0, len(keys), 1000)))
+            held &= set(keys)
+            if held:
+                skipped = sum(1 for key in keys if key in held)
+                self.articles += skipped
+                on_skip(skipped)
+                ds = ds.filter(lambda row: (row["id"], row["sha256"]) not in held)
         ds = ds.map_batches(_RayExtractor, fn_constructor_args=(self.config,), concurrency=self.workers,
                             batch_size=self.config["pipeline"].get("batch_size", 32), num_cpus=1)
         for batch in ds.iter_batches(batch_size=self.config["pipeline"].get("batch_size", 32), batch_format="default"):
@@ -178,6 +190,7 @@ class _ArticlesOf:
 
         items = ingest.read_bytes(bytes(row["bytes"]), Path(row["path"]), self.ids[row["path"]])
         return [{"kind": "article" if isinstance(i, Article) else "error",
+                 "id": i.id, "sha256": i.sha256 if isinstance(i, Article) else "",
                  "data": json.dumps(dataclasses.asdict(i), ensure_ascii=False)} for i in items]
 
 
@@ -218,6 +231,10 @@ def run(inputs: list[str], sink: Sink, config: Config | None = None, workers: in
         sink.write_errors([error])
         bar.update(1)
 
+    def skipped(n: int) -> None:
+        summary.skipped += n
+        bar.update(n)
+
     def counted(items: Iterable[ingest.Item]) -> Iterator[ingest.Item]:
         for item in items:
             if isinstance(item, Article):
@@ -228,8 +245,7 @@ def run(inputs: list[str], sink: Sink, config: Config | None = None, workers: in
         for batch in batches:
             held = sink.stored([a.id for a in batch])
             fresh = [a for a in batch if (a.id, a.sha256) not in held]
-            summary.skipped += len(batch) - len(fresh)
-            bar.update(len(batch) - len(fresh))
+            skipped(len(batch) - len(fresh))
             if fresh:
                 yield fresh
 
@@ -240,7 +256,7 @@ def run(inputs: list[str], sink: Sink, config: Config | None = None, workers: in
     summary.startup_seconds = time.perf_counter() - started
     try:
         if engine == "ray":
-            results = executor.map_inputs(inputs, failed)
+            results = executor.map_inputs(inputs, failed, sink.stored if resume else None, skipped)
         else:
             batches = _batches(counted(ingest.read(inputs, stdin)), config["pipeline"].get("batch_size", 32), failed)
             results = executor.map(unstored(batches) if resume else batches)
@@ -248,11 +264,6 @@ def run(inputs: list[str], sink: Sink, config: Config | None = None, workers: in
             records = [r for r in batch_results if isinstance(r, Record)]
             if engine == "ray":
                 summary.read = executor.articles
-                if resume:
-                    held = sink.stored([r.id for r in records])
-                    kept = [r for r in records if (r.id, r.sha256) not in held]
-                    summary.skipped += len(records) - len(kept)
-                    records = kept
             for err in (r for r in batch_results if isinstance(r, IngestError)):
                 summary.failed += 1
                 summary.errors.append(err)
@@ -268,5 +279,7 @@ def run(inputs: list[str], sink: Sink, config: Config | None = None, workers: in
         bar.close()
         executor.close()
         sink.close()
+    if engine == "ray":
+        summary.read = executor.articles
     summary.seconds = time.perf_counter() - started
     return summary
