@@ -51,9 +51,11 @@ CUES = tuple(sorted(set(REPORTING + STANCE_VERBS), key=len, reverse=True))
 _CUE = re.compile("|".join(CUES))
 # what may stand between a holder and its cue: 也, 多次, 对此, 在接受采访时, 方面 …
 _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经|多次|一再|再次|公开|随后|当即|同时|此前|近日|日前|"
-                      r"昨日|今天|昨天|当天|当晚|当日|对此|就此|(?:在|对|向)?(?:接受)?[\u4e00-\u9fffA-Za-z]{0,8}?记者(?:采访时?)?|"
+                      r"昨日|今天|昨天|当天|当晚|当日|对此|就此|(?:在|对|向)?(?:接受)?[\u4e00-\u9fffA-Za-z《》]{0,10}?记者(?:采访时?)?|"
+                      r"[（(][^（）()]{1,30}[）)]|"                      # 查利斯（Eunice Chalice）表示
                       r"在接受采访时|接受采访时|在事后|事后|方面|等企业|等公司|等机构|等|们|二审|一审|"
                       r"最新|一直|仍|更|亦|均已|纷纷|联合|一致|立即|马上|先生|女士|听后|也都|"
+                      r"虽然|尽管|却|如是|隔空|分别|先后|相继|随即|首先|最终|最后|特地|特意|专门|明确|发声|"
                       r"(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:[（(][^）)]{1,6}[）)])?|"       # 2月26日(星期二)
                       r"(?<![当本各外该])[\u4e00-\u9fff]{1,4}地|"            # 高兴地, 不可思议地
                       r"在[^，,。；;：:“”]{1,12}?(?:时|中|上|期间)|"             # 在峰会致辞中, 在微博上
@@ -80,6 +82,9 @@ GROUPS = ("供应链人士", "分析人士", "业内人士", "知情人士", "�
           "厂长", "庭长", "审判长", "秘书长", "行长", "会长", "社长", "医师", "护士", "教练", "球员", "选手", "球迷",
           "观众", "博主", "作者", "爱好者", "罪犯", "嫌疑人", "证人", "主持人", "台媒", "港媒", "日媒", "美媒",
           "韩媒", "官媒")
+_TITLE = re.compile("(?:律师|教授|医生|医师|老师|主任|院长|校长|局长|书记|经理|董事长|总裁|总经理|部长|市长|省长|县长|"
+                    "镇长|村长|法官|警官|检察官|研究员|分析师|师傅|教练|主席|委员|议员|代表|队长|所长|站长|庭长|行长|"
+                    "会长|社长|厂长|秘书长|审判长|主持人|博士|学者|专家)$")
 _GROUP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{0,8}?(?:" + "|".join(GROUPS) + r")$")
 _COUNT = (r"(?:[一二两三四五六七八九十多几数]+(?:位|名|个|家|些)|一些|部分|许多|不少|很多|众多|诸多|大批|大量|"
           r"这名|那名|这位|那位|这个|那个|该)")                    # 很多抗议民众 → 抗议民众
@@ -423,6 +428,11 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
     if pronoun and pronoun.end() == end:
         named = entities.last_before(pronoun.start(), PRONOUNS[pronoun.group(0)])
         return [(named.canonical or named.text, named.label)] if named else []
+    title = _TITLE.search(text, clause_from, end)
+    if title:                                               # 吴立骏律师说: the person, not the title
+        named = entities.ending_at(title.start())
+        if named is not None and named.label == "PER" and named.start >= clause_from:
+            return [(named.canonical or named.text, named.label)]
     group = _GROUP.search(text, clause_from, end)
     if group:
         first, stop = _group_description(text, group.start(), end, bounds)

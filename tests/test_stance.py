@@ -47,6 +47,17 @@ def test_holder_before_its_cue(extractor, text, holder):
 
 
 @pytest.mark.parametrize("text, found", [
+    ("上海东方剑桥律师事务所吴立骏律师在接受《国际金融报》记者采访时说，关联交易是违规的。",   # the person, not
+     {("吴立骏", "说")}),                                      # the title after the name; a media name in 《》
+    ("外资汽车品牌特斯拉就相继发声表示欢迎。", {("特斯拉", "表示")}),          # adverbs between holder and cue
+    ("科茨和哈斯佩尔虽然对一些问题表示担忧，但仍支持协议。", {("科茨", "表示"), ("哈斯佩尔", "表示")}),
+    ("另一名路人查利斯（Eunice Chalice）表示：“声响很大。”", {("查利斯", "表示")}),   # a parenthesis
+])
+def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor, text, found):
+    assert {(s.holder, s.cue) for s in extractor(text).stances} == found
+
+
+@pytest.mark.parametrize("text, found", [
     ("卡车司机向警方表示，当时车速很慢。", {"卡车司机"}),                 # 向/对 someone: spoken to, not speaking
     ("王女士对邻居说，这房子不能卖。", {"王女士"}),
     ("王先生昨天到场。他来到法院请求撤销判决。", {"王先生"}),             # 法院 is where he went
