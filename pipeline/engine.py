@@ -138,9 +138,10 @@ class _Ray:
         ray.init(address=address, ignore_reinit_error=True, include_dashboard=False, log_to_driver=False, **local)
         self.config, self.workers, self.articles = config, workers, 0
 
-    def map_inputs(self, inputs: list[str], on_error, stored=None, on_skip=print) -> Iterator[list[Result]]:
+    def map_inputs(self, inputs: list[str], on_error, stored=None, on_skip=None) -> Iterator[list[Result]]:
         """Records and errors of the inputs' articles, in input order; with `stored` (resume: a sink's
-        `stored`), the articles it holds are found first, from ids and hashes alone, and not extracted."""
+        `stored`), the articles it holds are found first, from ids and hashes alone, counted to `on_skip`
+        and not extracted."""
         import ray
 
         files = {}
@@ -160,9 +161,8 @@ class _Ray:
             keys = [(row["id"], row["sha256"]) for row in ds.select_columns(["id", "sha256"]).iter_rows()
                     if row["sha256"]]
             held = set().union(*(stored([i for i, _ in keys[k:k + 1000]]) for k in range(0, len(keys), 1000)))
-            held &= set(keys)
-            if held:
-                skipped = sum(1 for key in keys if key in held)
+            skipped = sum(1 for key in keys if key in held)
+            if skipped:
                 self.articles += skipped
                 on_skip(skipped)
                 ds = ds.filter(lambda row: (row["id"], row["sha256"]) not in held)
@@ -262,8 +262,6 @@ def run(inputs: list[str], sink: Sink, config: Config | None = None, workers: in
             results = executor.map(unstored(batches) if resume else batches)
         for batch_results in results:
             records = [r for r in batch_results if isinstance(r, Record)]
-            if engine == "ray":
-                summary.read = executor.articles
             for err in (r for r in batch_results if isinstance(r, IngestError)):
                 summary.failed += 1
                 summary.errors.append(err)
