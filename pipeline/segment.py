@@ -52,6 +52,15 @@ def words(text: str, lexicon_dir: Path, hmm: bool = True) -> array:
     return bounds
 
 
+def word_cutter(lexicon_dir: Path, hmm: bool = True) -> Callable[[str], list[str]]:
+    """Text to its jieba words, as the segment stage cuts them (for models that read words)."""
+    tok = tokenizer(lexicon_dir)
+
+    def cut(text: str) -> list[str]:
+        return tok.lcut(text, HMM=hmm)
+    return cut
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: cut after 。！？ (with closing quotes) and at line breaks; blanks trimmed."""
     spans, start = [], 0

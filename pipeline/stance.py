@@ -13,8 +13,9 @@
 2. Target: what a stance verb governs (反对“过度限制中国” → 过度限制中国) or 对…表示 names, else the
    phrase of the evidence a learned model (models/stance-targets) picks among its runs of jieba words
    and entities; linked to an entity where it contains one.
-3. Polarity (support / oppose / neutral) by a classifier over the evidence and the cue (see
-   pipeline/train/stance.py), or by the cue-lexicon baseline (`[stance] polarity = "lexicon"`).
+3. Polarity (support / oppose / neutral) by what models/stance-polarity ships (see pipeline/train/stance.py):
+   a classifier over the evidence and the cue averaged with a small network over their words' vectors;
+   or by the cue-lexicon baseline (`[stance] polarity = "lexicon"`). An article's stances go at once.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ import numpy as np
 from .config import project_path
 from .doc import Doc, Span
 from .registry import component
-from .segment import jieba_dictionary, sentences as split_sentences
+from .segment import jieba_dictionary, sentences as split_sentences, word_cutter
 
 REPORTING = ("告诉记者", "接受采访时表示", "对此表示", "介绍说", "解释称", "回应称", "表示", "声称", "自称", "宣称",
              "坦言", "直言", "透露", "指出", "认为", "强调", "介绍", "告诉", "解释", "回应", "回复", "承认", "确认",
@@ -288,6 +289,8 @@ def polarity_features(evidence: str, cue: str | None, target: str | None, dim: i
         if cue and any(word in cue for word in words):          # 联名反对 is an oppose cue, however rare
             add(f"cue_lexicon:{tag}")
         for word in words:
+            if word not in text:                                # most are not: skip the generator
+                continue
             for at in _occurrences(word, text):
                 negated = _negated(text, at)
                 add(f"lex:{tag}:{'neg' if negated else 'pos'}")
@@ -310,39 +313,151 @@ def polarity_features(evidence: str, cue: str | None, target: str | None, dim: i
     return feats
 
 
+class EvidenceCNN:
+    """A convolutional network over the evidence's jieba words, each read as a frozen word2vec vector
+    (Chinese Wikipedia, from the `synonyms` package: corpus/scripts/build_word_vectors.py): filters over
+    1, 2 and 3 words, each max-pooled over the evidence, then a linear layer to the three polarities.
+    Word vectors generalise past the words the annotations hold (抨击 reads like 批评). Trained with torch
+    by pipeline/train/stance.py; this numpy forward pass is what runs."""
+
+    MAX_CHARS, MAX_WORDS = 200, 80
+
+    def __init__(self, words: list[str], vectors: np.ndarray, layers: dict[str, np.ndarray],
+                 cut: Callable[[str], list[str]]):
+        self.index = {w: i for i, w in enumerate(words)}
+        self.vectors, self.layers = vectors, layers              # vectors: int8, unit vectors × 127
+        self.convs = [(layers[f"conv{k}_weight"], layers[f"conv{k}_bias"]) for k in range(len(CNN_WIDTHS))]
+        self.out_weight, self.out_bias = layers["out_weight"], layers["out_bias"]
+        self.cut = cut
+        # (dim, Σ width × filters): each width's filters at each offset side by side, widths in order
+        self._all = np.hstack([w[:, :, k].T for w, _ in self.convs for k in range(w.shape[2])])
+        self._longest = max(w.shape[2] for w, _ in self.convs)
+
+    @classmethod
+    def load(cls, model_dir: Path, cut: Callable[[str], list[str]]) -> EvidenceCNN:
+        words = (model_dir / "words.txt").read_text(encoding="utf-8").split("\n")[:-1]
+        with np.load(model_dir / "cnn.npz") as layers:
+            return cls(words, np.load(model_dir / "vectors.npy"), dict(layers), cut)
+
+    def inputs(self, words: list[str]) -> np.ndarray:
+        """One row per word: its vector (zeros where it has none) and a last column, 1 where a word just
+        before it ends in a negation (不支持, 并不看好: word vectors alone read both as 支持)."""
+        ids = np.array([self.index.get(w, -1) for w in words])
+        x = np.zeros((len(words), self.vectors.shape[1] + 1), np.float32)
+        known = ids >= 0
+        x[known, :-1] = self.vectors[ids[known]].astype(np.float32) / 127
+        x[:, -1] = negation_marks(words)
+        return x
+
+    def probabilities(self, evidence: str, cue: str | None, words: list[str] | None = None) -> np.ndarray:
+        return self.probabilities_many([network_words(self.cut, evidence, cue, words)])[0]
+
+    def probabilities_many(self, word_lists: list[list[str]]) -> np.ndarray:
+        """The polarities' probabilities of several evidences at once (an article's): one product for all
+        their words, then each evidence's own maximum. Word t sees words t-width+1 … t, zeros before."""
+        gap = self._longest - 1
+        inputs = [self.inputs(words) for words in word_lists]
+        zeros = np.zeros((gap, self._all.shape[0]), np.float32)
+        # each evidence after `gap` zero rows, so that no filter reaches from one into the next
+        projected = np.vstack([part for x in inputs for part in (zeros, x)]) @ self._all
+        lengths = np.array([len(x) for x in inputs])
+        ends = np.cumsum(lengths + gap)
+        rows = np.concatenate([np.arange(end - n, end) for end, n in zip(ends, lengths)])   # the words' rows
+        firsts = np.concatenate(([0], np.cumsum(lengths)[:-1]))                            # each one's first
+        pooled, column = [], 0
+        for weight, bias in self.convs:                   # weight: (filters, dim + 1, width)
+            filters, width = weight.shape[0], weight.shape[2]
+            z = bias + sum(projected[rows - (width - 1) + k, column + k * filters:column + (k + 1) * filters]
+                           for k in range(width))
+            pooled.append(np.maximum.reduceat(np.maximum(z, 0), firsts, axis=0))
+            column += width * filters
+        logits = np.hstack(pooled) @ self.out_weight.T + self.out_bias
+        e = np.exp(logits - logits.max(1, keepdims=True))
+        return e / e.sum(1, keepdims=True)
+
+
+CNN_WIDTHS = (1, 2, 3)
+
+
+def network_words(cut: Callable[[str], list[str]], evidence: str, cue: str | None,
+                  words: list[str] | None = None) -> list[str]:
+    """What EvidenceCNN reads: the cue's words (担心 makes what follows a worry), then the evidence's —
+    `words` where segmentation has already cut them, else cut here."""
+    if words is None:
+        words = cut(evidence[:EvidenceCNN.MAX_CHARS])
+    return ((_cue_words(cut, cue) if cue else []) + words)[:EvidenceCNN.MAX_WORDS] or [""]
+
+
+@lru_cache(maxsize=4096)         # cues are a few hundred words and phrases
+def _cue_words(cut: Callable[[str], list[str]], cue: str) -> list[str]:
+    return cut(cue)
+
+
+def negation_marks(words: list[str]) -> list[float]:
+    """1.0 for a word whose one or two words before end in a negation (不 支持, 并不 看好, 没有 真正 支持)."""
+    ends = [w.endswith(NEGATIONS) for w in words]
+    return [float(any(ends[max(0, t - 2):t])) for t in range(len(words))]
+
+
 class PolarityModel:
     """Multinomial logistic regression over hashed features (trained by pipeline/train/stance.py).
     In `hybrid` mode the cue lexicon decides where it finds opinion words and the classifier is not
-    confident (its top probability below `confident`), the classifier elsewhere."""
+    confident (its top probability below `confident`), the classifier elsewhere. In `ensemble` mode the
+    classifier's probabilities are averaged with the word-vector network's (`cnn`, weighted `cnn_weight`)."""
 
     LABELS = ("support", "oppose", "neutral")
 
     def __init__(self, weights: np.ndarray, dim: int, name: str = "stance-polarity", version: str = "1",
-                 mode: str = "classifier", confident: float = 1.0):
+                 mode: str = "classifier", confident: float = 1.0, cnn: EvidenceCNN | None = None,
+                 cnn_weight: float = 0.0):
         self.weights, self.dim, self.mode, self.confident = weights, dim, mode, confident
+        self.cnn, self.cnn_weight = cnn, cnn_weight
         self.version = f"{name}@{version}"
 
     @classmethod
-    def load(cls, model_dir: Path) -> PolarityModel:
+    def load(cls, model_dir: Path, cut: Callable[[str], list[str]]) -> PolarityModel:
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
         sentiment_words()                  # the lexicon its features read loads with it, not on the first article
+        cnn = EvidenceCNN.load(model_dir, cut) if meta["mode"] == "ensemble" else None
         return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"], meta["mode"],
-                   meta.get("confident", 1.0))
+                   meta.get("confident", 1.0), cnn, meta.get("cnn_weight", 0.0))
 
-    def probabilities(self, evidence: str, cue: str | None, target: str | None) -> np.ndarray:
-        logits = _logits(self.weights, polarity_features(evidence, cue, target, self.dim))
-        e = np.exp(logits - logits.max())
-        return e / e.sum()
+    def probabilities_many(self, items: list[PolarityItem]) -> np.ndarray:
+        """(n, 3) probabilities of (evidence, cue, target, words) items; words may be None (cut here)."""
+        p = np.array([_logits(self.weights, polarity_features(evidence, cue, target, self.dim))
+                      for evidence, cue, target, _ in items])
+        p = np.exp(p - p.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        if self.mode == "ensemble":
+            network = self.cnn.probabilities_many([network_words(self.cnn.cut, evidence, cue, words)
+                                                   for evidence, cue, _, words in items])
+            p = self.cnn_weight * network + (1 - self.cnn_weight) * p
+        return p
 
-    def __call__(self, evidence: str, cue: str | None, target: str | None) -> tuple[str, float]:
-        if self.mode == "lexicon":
-            return lexicon_polarity(evidence, cue, target)
-        p = self.probabilities(evidence, cue, target)
-        if self.mode == "hybrid" and p.max() < self.confident:
-            label, score = lexicon_polarity(evidence, cue, target)
-            if label != "neutral":
-                return label, score
-        return self.LABELS[int(p.argmax())], float(p.max())
+    def many(self, items: list[PolarityItem]) -> list[tuple[str, float]]:
+        """The polarity and its probability of each (evidence, cue, target, words) item."""
+        if self.mode == "lexicon" or not items:
+            return lexicon_polarities(items)
+        out = []
+        for (evidence, cue, target, _), p in zip(items, self.probabilities_many(items)):
+            if self.mode == "hybrid" and p.max() < self.confident:
+                label, score = lexicon_polarity(evidence, cue, target)
+                if label != "neutral":
+                    out.append((label, score))
+                    continue
+            out.append((self.LABELS[int(p.argmax())], float(p.max())))
+        return out
+
+    def __call__(self, evidence: str, cue: str | None, target: str | None,
+                 words: list[str] | None = None) -> tuple[str, float]:
+        return self.many([(evidence, cue, target, words)])[0]
+
+
+PolarityItem = tuple[str, "str | None", "str | None", "list[str] | None"]     # evidence, cue, target, its words
+
+
+def lexicon_polarities(items: list[PolarityItem]) -> list[tuple[str, float]]:
+    return [lexicon_polarity(evidence, cue, target) for evidence, cue, target, _ in items]
 
 
 # ---- holders -----------------------------------------------------------------------------
@@ -722,10 +837,19 @@ class HolderModel:
         return found
 
 
+def _words_within(text: str, bounds, start: int, end: int) -> list[str] | None:
+    """The segment stage's words of text[start:end], the first and last cut at its edges."""
+    if bounds is None:
+        return None
+    end = min(end, start + EvidenceCNN.MAX_CHARS)
+    first, last = bisect_right(bounds, start) - 1, bisect_left(bounds, end)
+    return [text[max(bounds[k], start):min(bounds[k + 1], end)] for k in range(max(first, 0), last)]
+
+
 class StanceFinder:
-    def __init__(self, polarity: Callable[[str, str | None, str | None], tuple[str, float]], version: str,
+    def __init__(self, polarities: Callable[[list[PolarityItem]], list[tuple[str, float]]], version: str,
                  holders: HolderModel | None = None, targets: TargetModel | None = None):
-        self.polarity = polarity
+        self.polarities = polarities            # an article's stances at once: (label, probability) of each
         self.version = version
         self.holders = holders
         self.targets = targets
@@ -809,7 +933,7 @@ class StanceFinder:
 
     def __call__(self, docs: list[Doc]) -> None:
         for doc in docs:
-            doc.stances = []
+            doc.stances, items = [], []
             for name, text in doc.fields():
                 entities = Entities([e for e in doc.entities if e.field == name])
                 bounds = doc.tokens.get(name)
@@ -817,13 +941,15 @@ class StanceFinder:
                     evidence = text[c.start:c.end]
                     target = stance_target(text, c.start, c.end, c.verb_object, entities, c.holder,
                                            self.targets, bounds)
-                    polarity, score = self.polarity(evidence, c.cue, target)
+                    items.append((evidence, c.cue, target, _words_within(text, bounds, c.start, c.end)))
                     linked = next((e.canonical or e.text for e in entities.within(c.start, c.end)
                                    if (e.canonical or e.text) in target), None)
                     doc.stances.append({"holder": c.holder, "holder_label": c.holder_label, "target": target,
-                                        "target_entity": linked, "polarity": polarity, "evidence": evidence,
-                                        "start": c.start, "end": c.end, "cue": c.cue, "score": round(score, 3),
+                                        "target_entity": linked, "polarity": None, "evidence": evidence,
+                                        "start": c.start, "end": c.end, "cue": c.cue, "score": None,
                                         "field": name})
+            for stance, (polarity, score) in zip(doc.stances, self.polarities(items)):
+                stance.update(polarity=polarity, score=round(score, 3))
 
 
 @component("stance")
@@ -838,6 +964,8 @@ def make_stance_finder(config: dict) -> StanceFinder:
         targets = TargetModel.load(project_path(section.get("target_model", "models/stance-targets")))
     suffix = "".join(f"+{m.version}" for m in (holders, targets) if m)
     if section.get("polarity", "model") == "lexicon":
-        return StanceFinder(lexicon_polarity, "stance-lexicon@1" + suffix, holders, targets)
-    model = PolarityModel.load(project_path(section.get("model", "models/stance-polarity")))
-    return StanceFinder(model, f"{model.version}+{model.mode}{suffix}", holders, targets)
+        return StanceFinder(lexicon_polarities, "stance-lexicon@1" + suffix, holders, targets)
+    model = PolarityModel.load(project_path(section.get("model", "models/stance-polarity")),
+                               word_cutter(project_path(config["segment"]["lexicon"]),
+                                           config["segment"].get("hmm", True)))
+    return StanceFinder(model.many, f"{model.version}+{model.mode}{suffix}", holders, targets)

@@ -5,11 +5,12 @@ import numpy as np
 import pytest
 
 from conftest import SEED_GOLD
-from pipeline.config import project_path
-from pipeline.evaluate import evaluate
+from pipeline.config import load_config, project_path
+from pipeline.evaluate import evaluate, load_gold
 from pipeline.extractor import load
 from pipeline.doc import Article, Doc
-from pipeline.stance import Entities, lexicon_polarity, target_candidates
+from pipeline.segment import word_cutter
+from pipeline.stance import Entities, PolarityModel, lexicon_polarity, network_words, target_candidates
 
 
 def stances(extractor, text):
@@ -182,6 +183,26 @@ def test_the_lexicon_baseline_reads_negation():
 
 
 @pytest.mark.slow
+def test_the_word_vector_network_learns_the_same_twice_and_runs_in_numpy():
+    from pipeline.train.stance import examples, fit_cnn, load_word_vectors
+
+    words, vectors = load_word_vectors()
+    cut = word_cutter(project_path(load_config(None)["segment"]["lexicon"]))
+    data = examples(load_gold(project_path("corpus/gold/stances.jsonl"))[:40])
+    first, second = (fit_cnn(data, words, vectors, cut) for _ in range(2))   # fit_cnn checks numpy against torch
+    assert first.layers.keys() == second.layers.keys()
+    assert all(np.array_equal(first.layers[k], second.layers[k]) for k in first.layers)
+    p = first.probabilities("此举将严重损害两国关系", "警告")
+    assert p.shape == (3,) and abs(p.sum() - 1) < 1e-6
+    # the cue's words come first; a word without a vector reads as zeros; no words still get a polarity
+    assert network_words(cut, "此举将严重损害两国关系", "多次警告")[:3] == ["多次", "警告", "此举"]
+    assert not first.inputs(["\u0000", "\u0001"]).any() and network_words(cut, "", None) == [""]
+    assert abs(first.probabilities("", None).sum() - 1) < 1e-6
+    # the last column marks what a negation just before turns round
+    assert first.inputs(["华为", "并不", "支持", "这项", "提案"])[:, -1].tolist() == [0, 0, 1, 1, 0]
+
+
+@pytest.mark.slow
 def test_training_ships_the_simplest_mode_within_noise_of_the_best_on_held_out_folds(tmp_path):
     from pipeline.train.stance import MODES, train
 
@@ -201,6 +222,20 @@ def test_training_ships_the_simplest_mode_within_noise_of_the_best_on_held_out_f
     shipped = project_path("models/stance-polarity")
     assert np.array_equal(np.load(tmp_path / "stance" / "weights.npy"), np.load(shipped / "weights.npy"))
     assert meta["mode"] == json.loads((shipped / "meta.json").read_text(encoding="utf-8"))["mode"]
+    network = ("cnn.npz", "words.txt", "vectors.npy")
+    assert all((tmp_path / "stance" / f).exists() == (meta["mode"] == "ensemble") for f in network)
+    if meta["mode"] == "ensemble":
+        # the same word vectors; the network learnt again gives the shipped polarities (torch's float sums
+        # may differ in their last bits on another processor, so its labels are compared, not its weights)
+        assert (tmp_path / "stance" / "words.txt").read_bytes() == (shipped / "words.txt").read_bytes()
+        assert np.array_equal(np.load(tmp_path / "stance" / "vectors.npy"), np.load(shipped / "vectors.npy"))
+        config = load_config(None)
+        again, ours = (PolarityModel.load(d, word_cutter(project_path(config["segment"]["lexicon"])))
+                       for d in (tmp_path / "stance", shipped))
+        stances = [(s["evidence"], s.get("cue"))
+                   for d in load_gold(project_path("corpus/gold/stances.jsonl")) for s in d["stances"]]
+        agree = np.mean([again.cnn.probabilities(*s).argmax() == ours.cnn.probabilities(*s).argmax() for s in stances])
+        assert agree >= 0.99
     holders = project_path("models/stance-holders")
     assert np.array_equal(np.load(tmp_path / "holders" / "weights.npy"), np.load(holders / "weights.npy"))
     # the holder model's threshold is the best on held-out folds, and it beats the rules alone there

