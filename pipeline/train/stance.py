@@ -214,7 +214,6 @@ def fit_cnn(data, words: list[str], vectors: np.ndarray, cut, seed: int = 13) ->
     unknown, pad = len(words), len(words) + 1                      # both zero vectors; padding is masked
     table = np.vstack([vectors.astype(np.float32) / 127, np.zeros((2, vectors.shape[1]), np.float32)])
 
-
     class Net(nn.Module):
         def __init__(self):
             super().__init__()
@@ -248,7 +247,8 @@ def fit_cnn(data, words: list[str], vectors: np.ndarray, cut, seed: int = 13) ->
             optimizer.step()
     layers = {f"conv{k}_{part}": getattr(conv, part).detach().numpy().copy()
               for k, conv in enumerate(net.convs) for part in ("weight", "bias")}
-    layers.update(out_weight=net.out.weight.detach().numpy().copy(), out_bias=net.out.bias.detach().numpy().copy())
+    layers.update(out_weight=net.out.weight.detach().numpy().copy(),
+                  out_bias=net.out.bias.detach().numpy().copy())
     model = EvidenceCNN(words, vectors, layers, cut)
     net.eval()                                      # what runs is numpy's pass: it must agree with torch's
     with torch.no_grad():
@@ -369,9 +369,10 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
               "holders": {"threshold": threshold, "held_out": {str(t): holder_f1[t] for t in holder_f1},
                           "held_out_exact": {str(t): held_exact[t].as_dict() for t in held_exact},
                           "dev": dev_holders},
-              "settings": {m: {"l2": best[m][1], "confident": best[m][2], "cnn_weight": best[m][3]} for m in MODES},
-              "end_to_end_by_setting": [{"mode": m, "l2": l2, "confident": t, "cnn_weight": w, "f1": f1[(m, l2, t, w)]}
-                                        for m, l2, t, w in variants],
+              "settings": {m: {"l2": best[m][1], "confident": best[m][2], "cnn_weight": best[m][3]}
+                           for m in MODES},
+              "end_to_end_by_setting": [{"mode": m, "l2": l2, "confident": t, "cnn_weight": w,
+                                         "f1": f1[(m, l2, t, w)]} for m, l2, t, w in variants],
               "held_out": {m: _mean(held[best[m]]) for m in MODES},
               "held_out_end_to_end": {m: f1[best[m]] for m in MODES},
               "dev": {m: scores(shipped[m], examples(dev_docs)) for m in MODES},
