@@ -52,9 +52,9 @@ def words(text: str, lexicon_dir: Path, hmm: bool = True) -> array:
     return bounds
 
 
-def word_cutter(lexicon_dir: Path, hmm: bool = True) -> Callable[[str], list[str]]:
-    """Text to its jieba words, as the segment stage cuts them (for models that read words)."""
-    tok = tokenizer(lexicon_dir)
+def word_cutter(config: dict) -> Callable[[str], list[str]]:
+    """Text to its jieba words, as the segment stage of `config` cuts them (for models that read words)."""
+    tok, hmm = tokenizer(project_path(config["segment"]["lexicon"])), config["segment"].get("hmm", True)
 
     def cut(text: str) -> list[str]:
         return tok.lcut(text, HMM=hmm)

@@ -335,9 +335,8 @@ class EvidenceCNN:
 
     @classmethod
     def load(cls, model_dir: Path, cut: Callable[[str], list[str]]) -> EvidenceCNN:
-        words = (model_dir / "words.txt").read_text(encoding="utf-8").split("\n")[:-1]
         with np.load(model_dir / "cnn.npz") as layers:
-            return cls(words, np.load(model_dir / "vectors.npy"), dict(layers), cut)
+            return cls(*read_word_vectors(model_dir), dict(layers), cut)
 
     def inputs(self, words: list[str]) -> np.ndarray:
         """One row per word: its vector (zeros where it has none) and a last column, 1 where a word just
@@ -377,6 +376,13 @@ class EvidenceCNN:
 
 
 CNN_WIDTHS = (1, 2, 3)
+WORD_VECTOR_FILES = ("words.txt", "vectors.npy")   # one word a line; int8 rows in the same order
+
+
+def read_word_vectors(folder: Path) -> tuple[list[str], np.ndarray]:
+    """The words and vectors corpus/scripts/build_word_vectors.py writes (and the ensemble ships)."""
+    words, vectors = (folder / name for name in WORD_VECTOR_FILES)
+    return words.read_text(encoding="utf-8").split("\n")[:-1], np.load(vectors)
 
 
 def network_words(cut: Callable[[str], list[str]], evidence: str, cue: str | None,
@@ -965,7 +971,5 @@ def make_stance_finder(config: dict) -> StanceFinder:
     suffix = "".join(f"+{m.version}" for m in (holders, targets) if m)
     if section.get("polarity", "model") == "lexicon":
         return StanceFinder(lexicon_polarities, "stance-lexicon@1" + suffix, holders, targets)
-    model = PolarityModel.load(project_path(section.get("model", "models/stance-polarity")),
-                               word_cutter(project_path(config["segment"]["lexicon"]),
-                                           config["segment"].get("hmm", True)))
+    model = PolarityModel.load(project_path(section.get("model", "models/stance-polarity")), word_cutter(config))
     return StanceFinder(model.many, f"{model.version}+{model.mode}{suffix}", holders, targets)

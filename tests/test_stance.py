@@ -187,7 +187,7 @@ def test_the_word_vector_network_learns_the_same_twice_and_runs_in_numpy():
     from pipeline.train.stance import examples, fit_cnn, load_word_vectors
 
     words, vectors = load_word_vectors()
-    cut = word_cutter(project_path(load_config(None)["segment"]["lexicon"]))
+    cut = word_cutter(load_config(None))
     data = examples(load_gold(project_path("corpus/gold/stances.jsonl"))[:40])
     first, second = (fit_cnn(data, words, vectors, cut) for _ in range(2))   # fit_cnn checks numpy against torch
     assert first.layers.keys() == second.layers.keys()
@@ -229,9 +229,7 @@ def test_training_ships_the_simplest_mode_within_noise_of_the_best_on_held_out_f
         # may differ in their last bits on another processor, so its labels are compared, not its weights)
         assert (tmp_path / "stance" / "words.txt").read_bytes() == (shipped / "words.txt").read_bytes()
         assert np.array_equal(np.load(tmp_path / "stance" / "vectors.npy"), np.load(shipped / "vectors.npy"))
-        config = load_config(None)
-        again, ours = (PolarityModel.load(d, word_cutter(project_path(config["segment"]["lexicon"])))
-                       for d in (tmp_path / "stance", shipped))
+        again, ours = (PolarityModel.load(d, word_cutter(load_config(None))) for d in (tmp_path / "stance", shipped))
         stances = [(s["evidence"], s.get("cue"))
                    for d in load_gold(project_path("corpus/gold/stances.jsonl")) for s in d["stances"]]
         agree = np.mean([again.cnn.probabilities(*s).argmax() == ours.cnn.probabilities(*s).argmax() for s in stances])

@@ -29,6 +29,7 @@ all of stances.jsonl. corpus/gold/dev.jsonl is a second, independent check.
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
@@ -40,9 +41,10 @@ from ..config import load_config, project_path
 from ..doc import Article, Doc
 from ..evaluate import PRF, holders_match, load_gold, overlap_f1, score_stances
 from ..segment import sentences, word_cutter
-from ..stance import (CNN_WIDTHS, Entities, EvidenceCNN, HolderModel, PolarityModel, StanceFinder, TargetModel,
-                      holder_candidates, holder_features, lexicon_polarities, negation_marks, network_words,
-                      polarity_features, stance_target, target_candidates, target_features)
+from ..stance import (CNN_WIDTHS, WORD_VECTOR_FILES, Entities, EvidenceCNN, HolderModel, PolarityModel,
+                      StanceFinder, TargetModel, holder_candidates, holder_features, lexicon_polarities,
+                      negation_marks, network_words, polarity_features, read_word_vectors, stance_target,
+                      target_candidates, target_features)
 
 LABELS = PolarityModel.LABELS
 
@@ -195,10 +197,10 @@ WORD_VECTORS = "build/corpus/word-vectors"      # corpus/scripts/build_word_vect
 
 def load_word_vectors(folder: str = WORD_VECTORS) -> tuple[list[str], np.ndarray]:
     path = project_path(folder)
-    if not (path / "vectors.npy").exists():
+    if not all((path / name).exists() for name in WORD_VECTOR_FILES):
         raise SystemExit(f"{path}: no word vectors; build them with `make corpus` "
                          "(python corpus/scripts/build_word_vectors.py)")
-    return (path / "words.txt").read_text(encoding="utf-8").split("\n")[:-1], np.load(path / "vectors.npy")
+    return read_word_vectors(path)
 
 
 def fit_cnn(data, words: list[str], vectors: np.ndarray, cut, seed: int = 13) -> EvidenceCNN:
@@ -340,7 +342,7 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
                [("hybrid", l2, t, 0.0) for l2 in L2 for t in CONFIDENT] + \
                [("ensemble", l2, 1.0, w) for l2 in L2 for w in CNN_WEIGHTS]
     words, vectors = load_word_vectors()
-    cut = word_cutter(project_path(load_config(None)["segment"]["lexicon"]))
+    cut = word_cutter(load_config(None))
     held: dict[tuple, list] = {v: [] for v in variants}
     per_article: dict[tuple, list] = {v: [None] * len(docs) for v in variants}   # (tp, fp, fn) of each
     for fold in tqdm(range(folds), desc="polarity folds"):
@@ -382,12 +384,12 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     out = project_path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     np.save(out / "weights.npy", shipped[winner].weights)
-    for name in ("cnn.npz", "words.txt", "vectors.npy"):           # the ensemble's files: none left behind
+    for name in ("cnn.npz", *WORD_VECTOR_FILES):                  # the ensemble's files: none left behind
         (out / name).unlink(missing_ok=True)
     if winner == "ensemble":
         np.savez(out / "cnn.npz", **cnn.layers)
-        (out / "words.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
-        np.save(out / "vectors.npy", vectors)
+        for name in WORD_VECTOR_FILES:                              # the built vectors, as they are
+            shutil.copyfile(project_path(WORD_VECTORS) / name, out / name)
     meta = {"name": "stance-polarity", "version": "1", "dim": dim, "labels": list(LABELS), "mode": winner,
             "confident": shipped[winner].confident, "cnn_weight": shipped[winner].cnn_weight, "report": report}
     (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
