@@ -61,6 +61,7 @@ _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经
                       r"(?<![当本各外该])[\u4e00-\u9fff]{1,4}地|"            # 高兴地, 不可思议地
                       r"在[^，,。；;：:“”]{1,12}?(?:时|中|上|期间)|"             # 在峰会致辞中, 在微博上
                       r"接受[^，,。；;：:“”]{0,8}?(?:采访|访问)时?|"
+                      r"(?:在[^，,。；;：:“”]{1,8}?)?(?:发帖|发文|发消息|发微博|撰文|刊文|留言|发表文章|发布消息)|"   # 在朋友圈发消息称
                       r"(?:跟|对|向|和)(?:我|我们|他|她|他们|记者|本报|媒体))*$")
 GROUPS = ("供应链人士", "分析人士", "业内人士", "知情人士", "相关人士", "人士", "专家", "学者", "分析师", "学家",
           "研究员", "教授", "委员会", "小组", "团队", "协会", "管理层", "监管层", "民警", "警察", "交警", "城管", "师傅",
@@ -516,6 +517,19 @@ def find_holders(text: str, cue_start: int, floor: int, entities: Entities,
 
 
 _PASSIVE = re.compile(r"被([\u4e00-\u9fffA-Za-z·]{2,8}?)$")
+_OBJECT_MARKS = "为在对向给把被从跟与和让将的"
+_QUOTED_NAME = re.compile(r"[“\"「]([^“”\"「」\s，。！？；：,!?;:]{2,15})[”\"」]$")
+
+
+def _quoted_name(text: str, end: int, floor: int, entities: Entities) -> tuple[str, str | None] | None:
+    """A short name in quotes that ends at end (a website, an account, a netizen's handle), as a holder."""
+    m = _QUOTED_NAME.search(text, max(floor, end - 17), end)
+    if m is None or m.group(1) in NOT_HOLDERS or (m.start() > 0 and text[m.start() - 1] in _OBJECT_MARKS):
+        return None                                  # 为“逃犯克星”点赞, 在“部长通道”表示: not who speaks
+    named = entities.ending_at(m.end(1))
+    if named is not None and named.start == m.start(1):
+        return named.canonical or named.text, named.label
+    return m.group(1), None
 
 
 def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities,
@@ -529,11 +543,14 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
     end = clause_from + len(head)
     if head.startswith("据"):
         head, clause_from = head[1:], clause_from + 1
-    if end <= clause_from:
-        return []
+    if end <= clause_from:                          # “中东防务观察”称, 网友“雨纷飞”发帖称: the quoted name
+        quoted = _quoted_name(text, clause_from, floor, entities)
+        return [quoted] if quoted else []
     entity = entities.ending_at(end)
-    whole = entities.ending_at(cue_start)           # 刘先生说: 先生 is the name's, not a word before the cue
-    if whole is not None and whole.start >= clause_from and (entity is None or entity.start < clause_from):
+    # 刘先生说, 张先生在网上发帖称: what was cut as a word before the cue (先生) belongs to the name
+    whole = entities.last_before(cue_start, None)
+    if whole is not None and clause_from <= whole.start < end and (entity is None or entity.start < clause_from) \
+            and not _BETWEEN.sub("", text[whole.end:cue_start]):
         entity = whole
     if entity is not None and entity.start >= clause_from:
         holders = [entity]

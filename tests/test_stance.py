@@ -53,6 +53,8 @@ def test_holder_before_its_cue(extractor, text, holder):
     ("外资汽车品牌特斯拉就相继发声表示欢迎。", {("特斯拉", "表示")}),          # adverbs between holder and cue
     ("科茨和哈斯佩尔虽然对一些问题表示担忧，但仍支持协议。", {("科茨", "表示"), ("哈斯佩尔", "表示")}),
     ("另一名路人查利斯（Eunice Chalice）表示：“声响很大。”", {("查利斯", "表示")}),   # a parenthesis
+    ("张先生在网上发帖称，这家店的服务太差了。", {("张先生", "发帖")}),     # 先生 cut as a word: the name's
+    ("联想控股董事长柳传志昨天在微博发文称，未来的世界是科技主导的。", {("柳传志", "称")}),   # where it was posted
 ])
 def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor, text, found):
     assert {(s.holder, s.cue) for s in extractor(text).stances} == found
@@ -75,6 +77,16 @@ def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor,
     ("现场的球迷们表示，这场比赛踢得很好。", {"球迷"}),                  # the plural's 们 stays out
 ])
 def test_a_described_holder_is_the_group_not_the_words_before_it(extractor, text, found):
+    assert holders(extractor, text) == found
+
+
+@pytest.mark.parametrize("text, found", [
+    ("“中东防务观察”称，伊朗在叙军事设施损失惨重。", {"中东防务观察"}),      # a website, an account, a handle
+    ("网友“雨纷飞”在朋友圈发消息称：“真不好意思。”", {"雨纷飞"}),
+    ("大家都为保护公共安全的“逃犯克星”们点赞。", set()),                 # a quoted name spoken of, not speaking
+    ("他在“部长通道”上表示，改革将继续推进。", set()),
+])
+def test_a_quoted_name_before_its_cue_holds_the_stance(extractor, text, found):
     assert holders(extractor, text) == found
 
 
