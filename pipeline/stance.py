@@ -167,6 +167,7 @@ class Candidate:
     end: int
     field: str
     verb_object: str | None = None   # what a stance verb governs: 反对“过度限制中国” → 过度限制中国
+    cue_end: int | None = None
 
 
 # ---- polarity ----------------------------------------------------------------------------
@@ -512,7 +513,12 @@ def find_holders(text: str, cue_start: int, floor: int, entities: Entities,
                                default=cue_start)
         subject = [e for e in entities.within(floor, first_clause_end) if e.label in ("PER", "ORG")]
         if subject and subject[0].start - floor <= 6:
-            return [(subject[0].canonical or subject[0].text, subject[0].label)]
+            joined = [subject[0]]                                   # 科茨和哈斯佩尔…，但仍支持…: both
+            for e in subject[1:]:
+                if text[joined[-1].end:e.start] not in ("、", "和", "与", "及"):
+                    break
+                joined.append(e)
+            return [(e.canonical or e.text, e.label) for e in joined]
     return []
 
 
@@ -890,6 +896,8 @@ class StanceFinder:
                 while text[said:said + 1] in ("了", "到"):                       # 肯定了…, 感觉到了…
                     said += 1
                 for holder, label in find_holders(text, m.start(), s, entities, bounds):
+                    if any(c.holder == holder and c.cue_end == m.start() for c in sentence_found):
+                        continue                               # 表示担忧, 发帖称: one statement, one stance
                     ev_start, ev_end = _evidence_after(text, said, e)
                     if ev_end - ev_start < 4:                  # “…”他说: the quote before is the evidence
                         span = _quote_before(text, m.start(), s)
@@ -902,9 +910,7 @@ class StanceFinder:
                     if cue in STANCE_VERBS:
                         obj = re.split(r"[，,。；;！？!?]", text[said:e])[0].strip("“”\"「」 ")[:20] or None
                     sentence_found.append(Candidate(holder, label, cue, ev_start, min(ev_end, ev_start + MAX_EVIDENCE),
-                                                    field, obj))
-                if sentence_found:
-                    break   # the first cue with a holder speaks for the sentence
+                                                    field, obj, m.end()))
             if not sentence_found:                              # 接到韩先生报警，称…: the caller speaks
                 m = _REPORTED_BY.search(text, s, e)
                 if m:

@@ -51,9 +51,10 @@ def test_holder_before_its_cue(extractor, text, holder):
     ("上海东方剑桥律师事务所吴立骏律师在接受《国际金融报》记者采访时说，关联交易是违规的。",   # the person, not
      {("吴立骏", "说")}),                                      # the title after the name; a media name in 《》
     ("外资汽车品牌特斯拉就相继发声表示欢迎。", {("特斯拉", "表示")}),          # adverbs between holder and cue
-    ("科茨和哈斯佩尔虽然对一些问题表示担忧，但仍支持协议。", {("科茨", "表示"), ("哈斯佩尔", "表示")}),
+    ("科茨和哈斯佩尔虽然对一些问题表示担忧，但仍支持协议。",                 # every cue of a sentence is read
+     {("科茨", "表示"), ("哈斯佩尔", "表示"), ("科茨", "支持"), ("哈斯佩尔", "支持")}),
     ("另一名路人查利斯（Eunice Chalice）表示：“声响很大。”", {("查利斯", "表示")}),   # a parenthesis
-    ("张先生在网上发帖称，这家店的服务太差了。", {("张先生", "发帖")}),     # 先生 cut as a word: the name's
+    ("张先生在网上说，这家店的服务太差了。", {("张先生", "说")}),          # 先生 cut as a word: the name's
     ("联想控股董事长柳传志昨天在微博发文称，未来的世界是科技主导的。", {("柳传志", "称")}),   # where it was posted
 ])
 def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor, text, found):
