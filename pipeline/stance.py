@@ -167,7 +167,7 @@ class Candidate:
     end: int
     field: str
     verb_object: str | None = None   # what a stance verb governs: 反对“过度限制中国” → 过度限制中国
-    cue_end: int | None = None
+    cue_end: int | None = None       # where its cue ends: a cue right after it of the same holder adds nothing
 
 
 # ---- polarity ----------------------------------------------------------------------------
@@ -514,11 +514,11 @@ def find_holders(text: str, cue_start: int, floor: int, entities: Entities,
         subject = [e for e in entities.within(floor, first_clause_end) if e.label in ("PER", "ORG")]
         if subject and subject[0].start - floor <= 6:
             joined = [subject[0]]                                   # 科茨和哈斯佩尔…，但仍支持…: both
-            for e in subject[1:]:
-                if text[joined[-1].end:e.start] not in ("、", "和", "与", "及"):
+            for other in subject[1:]:
+                if text[joined[-1].end:other.start] not in ("、", "和", "与", "及"):
                     break
-                joined.append(e)
-            return [(e.canonical or e.text, e.label) for e in joined]
+                joined.append(other)
+            return [(h.canonical or h.text, h.label) for h in joined]
     return []
 
 
