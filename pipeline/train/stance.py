@@ -347,14 +347,14 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     per_article: dict[tuple, list] = {v: [None] * len(docs) for v in variants}   # (tp, fp, fn) of each
     for fold in tqdm(range(folds), desc="polarity folds"):
         test_ids = [i for i in range(len(docs)) if fold_of[i] == fold]
-        test_docs = [docs[i] for i in test_ids]
+        test_data = examples([docs[i] for i in test_ids])
         train_data = examples([docs[i] for i in range(len(docs)) if fold_of[i] != fold])
         weights = {l2: fit(train_data, dim, l2=l2) for l2 in L2}
         cnn = fit_cnn(train_data, words, vectors, cut)
         for v in variants:
             mode, l2, confident, share = v
             model = PolarityModel(weights[l2], dim, mode=mode, confident=confident, cnn=cnn, cnn_weight=share)
-            held[v].append(scores(model, examples(test_docs)))
+            held[v].append(scores(model, test_data))
             for i in test_ids:
                 counts = end_to_end(model, [docs[i]], [found[i]])
                 per_article[v][i] = (counts["tp"], counts["fp"], counts["fn"])
@@ -363,9 +363,11 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     best = {m: max((v for v in variants if v[0] == m), key=f1.get) for m in MODES}
     top = max(MODES, key=lambda m: f1[best[m]])
     error = _standard_error(counts[best[top]])
-    cnn = fit_cnn(examples(docs), words, vectors, cut)
-    shipped = {m: PolarityModel(fit(examples(docs), dim, l2=best[m][1]), dim, mode=m, confident=best[m][2],
-                                cnn=cnn, cnn_weight=best[m][3]) for m in MODES}
+    all_data = examples(docs)
+    cnn = fit_cnn(all_data, words, vectors, cut)
+    full = {l2: fit(all_data, dim, l2=l2) for l2 in {best[m][1] for m in MODES}}     # once per weight decay
+    shipped = {m: PolarityModel(full[best[m][1]], dim, mode=m, confident=best[m][2], cnn=cnn,
+                                cnn_weight=best[m][3]) for m in MODES}
     report = {"stances": sum(len(d["stances"]) for d in docs), "articles": len(docs), "folds": folds,
               "targets": target_report,
               "holders": {"threshold": threshold, "held_out": {str(t): holder_f1[t] for t in holder_f1},
