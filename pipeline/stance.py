@@ -179,6 +179,14 @@ OPPOSE_WORDS = ("反对", "批评", "质疑", "担忧", "担心", "警告", "谴
                 "风险", "危害", "问题", "严重", "失去", "限制", "不希望", "最不希望", "替代", "遗憾", "愤怒", "气愤", "罚",
                 "处罚", "追究", "恶劣", "虚假", "假", "霸王", "坑")
 NEGATIONS = ("不", "没有", "没", "未", "并非", "非", "无")
+# a negation written right before a stance verb, not 不得不/不能不 (a double negation affirms)
+_NEGATION_BEFORE = re.compile(r"(?<!不得)(?<!不能)(?:并不|并没有|并未|并非|不会|绝不|从不|从未|毫不|没有|不)$")
+# the stance a negated verb takes: 不反对 consents, 不支持 opposes. Six stances of the annotations hold one,
+# too few for the models to learn from (they read 不反对 as oppose)
+NEGATED_VERBS = {"反对": "support", "支持": "oppose", "赞同": "oppose", "赞成": "oppose", "同意": "oppose",
+                 "认同": "oppose", "认可": "oppose", "看好": "oppose", "欢迎": "oppose", "接受": "oppose"}
+_NEGATABLE_VERB = re.compile("|".join(NEGATED_VERBS))
+NEGATED_VERB_SCORE = 0.6       # as sure as the lexicon is of one opinion word
 SENTIMENT_MAX = 6     # longest sentiment-lexicon word looked up
 
 
@@ -192,6 +200,22 @@ def _occurrences(word: str, text: str):
 
 def _negated(text: str, pos: int) -> bool:
     return any(text[max(0, pos - 3):pos].endswith(n) for n in NEGATIONS)
+
+
+def negation_before(text: str, floor: int, pos: int) -> int | None:
+    """Where a negation just before pos begins (并不|反对 → the 并), or None."""
+    m = _NEGATION_BEFORE.search(text, floor, pos)
+    return m.start() if m else None
+
+
+def negated_verb_polarity(evidence: str) -> str | None:
+    """The polarity of evidence whose first clause leads with a negated stance verb (工会不反对这项改革 →
+    support, 他并不支持提高关税 → oppose); None where its first such verb is not negated, or there is none."""
+    clause = re.split(r"[，,。；;！？!?]", evidence, maxsplit=1)[0]
+    m = _NEGATABLE_VERB.search(clause)
+    if m is None or negation_before(clause, 0, m.start()) is None:
+        return None
+    return NEGATED_VERBS[m.group(0)]
 
 
 def lexicon_polarity(evidence: str, cue: str | None, target: str | None = None) -> tuple[str, float]:
@@ -448,6 +472,9 @@ class PolarityModel:
             return lexicon_polarities(items)
         out = []
         for (evidence, cue, target, _), p in zip(items, self.probabilities_many(items)):
+            if (label := negated_verb_polarity(evidence)) is not None:
+                out.append((label, NEGATED_VERB_SCORE))
+                continue
             if self.mode == "hybrid" and p.max() < self.confident:
                 label, score = lexicon_polarity(evidence, cue, target)
                 if label != "neutral":
@@ -895,14 +922,18 @@ class StanceFinder:
                 said = m.end() + 2 if text.startswith("的是", m.end()) else m.end()      # 担心的是，…
                 while text[said:said + 1] in ("了", "到"):                       # 肯定了…, 感觉到了…
                     said += 1
-                for holder, label in find_holders(text, m.start(), s, entities, bounds):
-                    if any(c.holder == holder and c.cue_end == m.start() for c in sentence_found):
-                        continue                               # 表示担忧, 发帖称: one statement, one stance
-                    ev_start, ev_end = _evidence_after(text, said, e)
+                cue_start = m.start()                          # 工会并不反对…: the negation is the cue's,
+                if cue in STANCE_VERBS or cue in NEGATED_VERBS:     # the holder stands before it and the
+                    negated = negation_before(text, s, m.start())   # evidence keeps it
+                    cue_start = m.start() if negated is None else negated
+                for holder, label in find_holders(text, cue_start, s, entities, bounds):
+                    if any(c.holder == holder and cue_start in (c.cue_end, c.start) for c in sentence_found):
+                        continue                               # 表示担忧, 表示，不赞同…: one statement, one stance
+                    ev_start, ev_end = _evidence_after(text, said if cue_start == m.start() else cue_start, e)
                     if ev_end - ev_start < 4:                  # “…”他说: the quote before is the evidence
-                        span = _quote_before(text, m.start(), s)
+                        span = _quote_before(text, cue_start, s)
                         if span is None:                       # 刘国正对队员的发挥表示满意: the clause itself
-                            span = _clause_start(text, m.start(), s), ev_end
+                            span = _clause_start(text, cue_start, s), ev_end
                             if m.end() == ev_end or ev_end - span[0] < 4:
                                 continue
                         ev_start, ev_end = span

@@ -10,7 +10,8 @@ from pipeline.evaluate import evaluate, load_gold
 from pipeline.extractor import load
 from pipeline.doc import Article, Doc
 from pipeline.segment import word_cutter
-from pipeline.stance import Entities, PolarityModel, lexicon_polarity, network_words, target_candidates
+from pipeline.stance import (Entities, PolarityModel, lexicon_polarity, negated_verb_polarity, network_words,
+                             target_candidates)
 
 
 def stances(extractor, text):
@@ -136,6 +137,24 @@ def test_stance_verbs_give_polarity_and_target(extractor, text, polarity, target
     assert found_target == target
     if polarity:
         assert found_polarity == polarity
+
+
+@pytest.mark.parametrize("text, found", [
+    ("王芳表示不反对延长假期。", ("王芳", "support", "不反对延长假期")),       # consent, not opposition
+    ("赵敏不赞同削减预算。", ("赵敏", "oppose", "不赞同削减预算")),           # the negation is the cue's
+    ("李明从未支持提高关税。", ("李明", "oppose", "从未支持提高关税")),
+    ("赵敏表示，不赞同削减预算。", ("赵敏", "oppose", "不赞同削减预算")),      # one statement, one stance
+])
+def test_a_negated_stance_verb_turns_its_polarity(extractor, text, found):
+    assert [(s.holder, s.polarity, s.evidence) for s in extractor(text).stances] == [found]
+
+
+def test_only_a_negated_verb_leading_the_evidence_decides_its_polarity():
+    assert negated_verb_polarity("工会并不反对这项改革") == "support"
+    assert negated_verb_polarity("他没有支持提高关税，但也没有反对") == "oppose"
+    assert negated_verb_polarity("他们不得不支持这个决定") is None          # a double negation affirms
+    assert negated_verb_polarity("支持改革，但不支持加税") is None            # its first verb is not negated
+    assert negated_verb_polarity("福建省不可用联通卡，关闭了2g信号的省不支持") is None   # not in the first clause
 
 
 def test_a_name_ending_like_a_title_holds_what_follows_its_cue(extractor):
