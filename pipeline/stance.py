@@ -552,13 +552,15 @@ def find_holders(text: str, cue_start: int, floor: int, entities: Entities,
 _PASSIVE = re.compile(r"被([\u4e00-\u9fffA-Za-z·]{2,8}?)$")
 _OBJECT_MARKS = "为在对向给把被从跟与和让将的"
 _QUOTED_NAME = re.compile(r"[“\"「]([^“”\"「」\s，。！？；：,!?;:]{2,15})[”\"」]$")
+_SHOWN = re.compile(r"(?:出现|显示|弹出|跳出|写着|写有|印着|标着|打出|亮出|贴出|挂出)$")   # 屏幕出现“插入sim卡”提示
 
 
 def _quoted_name(text: str, end: int, floor: int, entities: Entities) -> tuple[str, str | None] | None:
     """A short name in quotes that ends at end (a website, an account, a netizen's handle), as a holder."""
     m = _QUOTED_NAME.search(text, max(floor, end - 17), end)
-    if m is None or m.group(1) in NOT_HOLDERS or (m.start() > 0 and text[m.start() - 1] in _OBJECT_MARKS):
-        return None                                  # 为“逃犯克星”点赞, 在“部长通道”表示: not who speaks
+    if m is None or m.group(1) in NOT_HOLDERS or (m.start() > 0 and text[m.start() - 1] in _OBJECT_MARKS) \
+            or _SHOWN.search(text, floor, m.start()):
+        return None                                  # 为“逃犯克星”点赞, 在“部长通道”表示, 显示“…”提示: not who speaks
     named = entities.ending_at(m.end(1))
     if named is not None and named.start == m.start(1):
         return named.canonical or named.text, named.label

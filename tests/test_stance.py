@@ -87,6 +87,7 @@ def test_a_described_holder_is_the_group_not_the_words_before_it(extractor, text
     ("网友“雨纷飞”在朋友圈发消息称：“真不好意思。”", {"雨纷飞"}),
     ("大家都为保护公共安全的“逃犯克星”们点赞。", set()),                 # a quoted name spoken of, not speaking
     ("他在“部长通道”上表示，改革将继续推进。", set()),
+    ("手机屏幕突然出现“插入sim卡”提示，无法拨打电话。", set()),            # what a screen shows says nothing
 ])
 def test_a_quoted_name_before_its_cue_holds_the_stance(extractor, text, found):
     assert holders(extractor, text) == found
