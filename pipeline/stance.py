@@ -454,24 +454,35 @@ class PolarityModel:
         return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"], meta["mode"],
                    meta.get("confident", 1.0), cnn, meta.get("cnn_weight", 0.0))
 
-    def probabilities_many(self, items: list[PolarityItem]) -> np.ndarray:
-        """(n, 3) probabilities of (evidence, cue, target, words) items; words may be None (cut here)."""
+    def classifier_probabilities(self, items: list[PolarityItem]) -> np.ndarray:
+        """(n, 3) probabilities of the classifier alone."""
         p = np.array([_logits(self.weights, polarity_features(evidence, cue, target, self.dim))
                       for evidence, cue, target, _ in items])
         p = np.exp(p - p.max(1, keepdims=True))
-        p /= p.sum(1, keepdims=True)
+        return p / p.sum(1, keepdims=True)
+
+    def network_probabilities(self, items: list[PolarityItem]) -> np.ndarray:
+        """(n, 3) probabilities of the word-vector network alone (words may be None: cut here)."""
+        return self.cnn.probabilities_many([network_words(self.cnn.cut, evidence, cue, words)
+                                            for evidence, cue, _, words in items])
+
+    def probabilities_many(self, items: list[PolarityItem], classifier: np.ndarray | None = None,
+                           network: np.ndarray | None = None) -> np.ndarray:
+        """(n, 3) probabilities of (evidence, cue, target, words) items; the classifier's and the network's
+        may be given where already computed (training compares settings over the same stances)."""
+        p = self.classifier_probabilities(items) if classifier is None else classifier
         if self.mode == "ensemble":
-            network = self.cnn.probabilities_many([network_words(self.cnn.cut, evidence, cue, words)
-                                                   for evidence, cue, _, words in items])
+            network = self.network_probabilities(items) if network is None else network
             p = self.cnn_weight * network + (1 - self.cnn_weight) * p
         return p
 
-    def many(self, items: list[PolarityItem]) -> list[tuple[str, float]]:
+    def many(self, items: list[PolarityItem], classifier: np.ndarray | None = None,
+             network: np.ndarray | None = None) -> list[tuple[str, float]]:
         """The polarity and its probability of each (evidence, cue, target, words) item."""
         if self.mode == "lexicon" or not items:
             return lexicon_polarities(items)
         out = []
-        for (evidence, cue, target, _), p in zip(items, self.probabilities_many(items)):
+        for (evidence, cue, target, _), p in zip(items, self.probabilities_many(items, classifier, network)):
             if (label := negated_verb_polarity(evidence)) is not None:
                 out.append((label, NEGATED_VERB_SCORE))
                 continue

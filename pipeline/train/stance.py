@@ -41,10 +41,10 @@ from ..config import load_config, project_path
 from ..doc import Article, Doc
 from ..evaluate import PRF, holders_match, load_gold, overlap_f1, score_stances
 from ..segment import sentences, word_cutter
-from ..stance import (CNN_WIDTHS, WORD_VECTOR_FILES, Entities, EvidenceCNN, HolderModel, PolarityModel,
-                      StanceFinder, TargetModel, holder_candidates, holder_features, lexicon_polarities,
-                      negation_marks, network_words, polarity_features, read_word_vectors, stance_target,
-                      target_candidates, target_features)
+from ..stance import (CNN_WIDTHS, WORD_VECTOR_FILES, Entities, EvidenceCNN, HolderModel, PolarityItem,
+                      PolarityModel, StanceFinder, TargetModel, holder_candidates, holder_features,
+                      lexicon_polarities, negation_marks, network_words, polarity_features, read_word_vectors,
+                      stance_target, target_candidates, target_features)
 
 LABELS = PolarityModel.LABELS
 
@@ -71,15 +71,26 @@ def found_stances(docs: list[Doc], holders: HolderModel | None,
     return [list(doc.stances) for doc in docs]
 
 
-def _records(found: list[list[dict]], predict=None) -> list[SimpleNamespace]:
-    return [SimpleNamespace(stances=[SimpleNamespace(
-        holder=f["holder"], polarity=predict(f["evidence"], f["cue"], f["target"])[0] if predict else "",
-        evidence=f["evidence"], target=f["target"]) for f in fs]) for fs in found]
+def _records(found: list[list[dict]], polarities: list[list[str]] | None = None) -> list[SimpleNamespace]:
+    """Found stances as records to score; polarities: each stance's, article by article (none: holders only)."""
+    polarities = polarities or [[""] * len(fs) for fs in found]
+    return [SimpleNamespace(stances=[SimpleNamespace(holder=f["holder"], polarity=p, evidence=f["evidence"],
+                                                     target=f["target"]) for f, p in zip(fs, ps)])
+            for fs, ps in zip(found, polarities)]
 
 
-def end_to_end(predict, docs: list[dict], found: list[list[dict]]) -> dict:
-    """(holder, polarity) F1 of the stance stage over docs, with `predict` deciding polarities."""
-    return score_stances(docs, _records(found, predict))["pair"]
+def _items(found: list[dict]) -> list[PolarityItem]:
+    return [(f["evidence"], f["cue"], f["target"], None) for f in found]
+
+
+def one_at_a_time(model: PolarityModel, items: list[PolarityItem]) -> list[str]:
+    """Each item's polarity, predicted alone (a batch may change the network's float sums in their last bits)."""
+    return [model.many([item])[0][0] for item in items]
+
+
+def end_to_end(polarities: list[list[str]], docs: list[dict], found: list[list[dict]]) -> dict:
+    """(holder, polarity) F1 of the stance stage over docs, each found stance given its polarity."""
+    return score_stances(docs, _records(found, polarities))["pair"]
 
 
 def holder_rows(gold: dict, doc: Doc, dim: int) -> list[tuple[dict[int, float], int]]:
@@ -173,9 +184,9 @@ def fit_holders(rows: list[tuple[dict[int, float], int]], dim: int) -> np.ndarra
     return _fit_softmax([r for r, _ in rows], [y for _, y in rows], 2, dim, epochs=200)
 
 
-def scores(predict, data) -> dict:
+def scores(pred: list[str], data) -> dict:
+    """Accuracy and F1 of predicted polarities against (evidence, cue, target, polarity) examples."""
     gold = [p for *_, p in data]
-    pred = [predict(ev, cue, tgt)[0] for ev, cue, tgt, _ in data]
     per = {}
     for label in LABELS:
         tp = sum(g == p == label for g, p in zip(gold, pred))
@@ -351,19 +362,27 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
         train_data = examples([docs[i] for i in range(len(docs)) if fold_of[i] != fold])
         weights = {l2: fit(train_data, dim, l2=l2) for l2 in L2}
         cnn = fit_cnn(train_data, words, vectors, cut)
+        # the fold's gold and found stances; each model's probabilities of them once, for every setting
+        found_items = [_items(found[i]) for i in test_ids]
+        items = [(ev, cue, tgt, None) for ev, cue, tgt, _ in test_data] + [x for xs in found_items for x in xs]
+        classifier = {l2: PolarityModel(weights[l2], dim).classifier_probabilities(items) for l2 in L2}
+        network = np.vstack([PolarityModel(weights[L2[0]], dim, cnn=cnn).network_probabilities([x]) for x in items])
         for v in variants:
             mode, l2, confident, share = v
             model = PolarityModel(weights[l2], dim, mode=mode, confident=confident, cnn=cnn, cnn_weight=share)
-            held[v].append(scores(model, test_data))
-            for i in test_ids:
-                counts = end_to_end(model, [docs[i]], [found[i]])
+            labels = [label for label, _ in model.many(items, classifier[l2], network)]
+            held[v].append(scores(labels[:len(test_data)], test_data))
+            at = len(test_data)
+            for i, xs in zip(test_ids, found_items):
+                counts = end_to_end([labels[at:at + len(xs)]], [docs[i]], [found[i]])
                 per_article[v][i] = (counts["tp"], counts["fp"], counts["fn"])
+                at += len(xs)
     counts = {v: np.array(per_article[v]) for v in variants}
     f1 = {v: round(_f1(counts[v].sum(0)), 4) for v in variants}
     best = {m: max((v for v in variants if v[0] == m), key=f1.get) for m in MODES}
     top = max(MODES, key=lambda m: f1[best[m]])
     error = _standard_error(counts[best[top]])
-    all_data = examples(docs)
+    all_data, dev_data = examples(docs), examples(dev_docs)
     cnn = fit_cnn(all_data, words, vectors, cut)
     full = {l2: fit(all_data, dim, l2=l2) for l2 in {best[m][1] for m in MODES}}     # once per weight decay
     shipped = {m: PolarityModel(full[best[m][1]], dim, mode=m, confident=best[m][2], cnn=cnn,
@@ -379,8 +398,10 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
                                          "f1": f1[(m, l2, t, w)]} for m, l2, t, w in variants],
               "held_out": {m: _mean(held[best[m]]) for m in MODES},
               "held_out_end_to_end": {m: f1[best[m]] for m in MODES},
-              "dev": {m: scores(shipped[m], examples(dev_docs)) for m in MODES},
-              "dev_end_to_end": {m: end_to_end(shipped[m], dev_docs, dev_found)["f1"] for m in MODES}}
+              "dev": {m: scores(one_at_a_time(shipped[m], [(*x[:3], None) for x in dev_data]), dev_data)
+                      for m in MODES},
+              "dev_end_to_end": {m: end_to_end([one_at_a_time(shipped[m], _items(fs)) for fs in dev_found],
+                                               dev_docs, dev_found)["f1"] for m in MODES}}
     winner = next(m for m in MODES if f1[best[m]] >= f1[best[top]] - error)
     report.update(shipped=winner, best=top, standard_error=round(error, 4))
     out = project_path(out_dir)
