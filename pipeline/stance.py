@@ -94,6 +94,10 @@ _QUANTIFIER = re.compile(r"^(?:正如|如|据|根据|按照|另据|而|在|也�
                          r"|某|有的|有(?!关)|国内某?|其他|另一?位?)+")
 _COUNTED = re.compile(_COUNT + "+")
 _LEADING = re.compile(r"^[但又再并而就也还却则都是其向对被让给把将由与和跟从说称]+")   # 但民警 → 民警
+# roles said of one person: where the article names someone right after the role (被告人周某, 丈夫龙强)
+# and no one else, the role as a holder is that person
+ROLES = ("丈夫", "妻子", "父亲", "母亲", "儿子", "女儿", "男子", "女子", "男友", "女友", "前夫", "前妻", "车主", "司机",
+         "房东", "原告", "被告", "被告人", "嫌疑人", "当事人", "受害人", "被害人", "事主")
 NOT_HOLDERS = ("记者", "笔者", "小编", "本报", "本台", "本网", "大家", "人们", "有人", "我们", "你们", "我", "你")
 PRONOUNS = {"他": "PER", "她": "PER", "其": None, "该公司": "ORG", "公司方面": "ORG", "对方": None, "他们": None}
 _PRONOUN = re.compile("(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + ")$")
@@ -510,6 +514,13 @@ def lexicon_polarities(items: list[PolarityItem]) -> list[tuple[str, float]]:
 def _clause_start(text: str, pos: int, floor: int) -> int:
     left = max(text.rfind(c, floor, pos) for c in "，,；;：:。！？!?\n“”\"「」")
     return max(left + 1, floor)
+
+
+def _named_role(text: str, role: str, entities: Entities) -> Span | None:
+    """The one person text names right after role (被告人周某 for 被告 or 被告人), or None."""
+    named = {e.canonical or e.text: e for e in entities.spans
+             if e.label == "PER" and (text.endswith(role, 0, e.start) or text.endswith(role + "人", 0, e.start))}
+    return next(iter(named.values())) if len(named) == 1 else None
 
 
 class Entities:
@@ -1002,6 +1013,9 @@ class StanceFinder:
                     sentence_found.append(Candidate(holder, label, cue.group(0) if cue else None, ev_start,
                                                     min(ev_end, ev_start + MAX_EVIDENCE), field))
             found += sentence_found
+        for c in found:
+            if c.holder_label is None and c.holder in ROLES and (person := _named_role(text, c.holder, entities)):
+                c.holder, c.holder_label = person.canonical or person.text, person.label
         return found
 
     def __call__(self, docs: list[Doc]) -> None:

@@ -121,6 +121,11 @@ def test_pronouns_and_short_names_resolve_to_the_full_name(extractor):
     assert holders(extractor, "李庆国昨天到场。李先生表示，房子是他的。") == {"李先生"}
 
 
+def test_a_role_said_of_one_named_person_is_that_person(extractor):
+    assert holders(extractor, "被告人周某被控敲诈勒索。庭审中，被告人称，这笔钱不是他提出的。") == {"周某"}
+    assert holders(extractor, "男子张三和男子李四发生争执。男子称，自己没有动手。") == {"男子"}   # which one?
+
+
 def test_several_holders_of_one_cue_get_one_stance_each(extractor):
     found = stances(extractor, "英特尔、台积电等企业也联名反对出口限制。")
     assert sorted(found) == [("台积电", "oppose", "出口限制"), ("英特尔", "oppose", "出口限制")]
