@@ -94,6 +94,7 @@ _QUANTIFIER = re.compile(r"^(?:正如|如|据|根据|按照|另据|而|在|也�
                          r"|某|有的|有(?!关)|国内某?|其他|另一?位?)+")
 _COUNTED = re.compile(_COUNT + "+")
 _LEADING = re.compile(r"^[但又再并而就也还却则都是其向对被让给把将由与和跟从说称]+")   # 但民警 → 民警
+_JOINERS = "、和与及"       # 英特尔、台积电 / 科茨和哈斯佩尔: one stance each
 # roles said of one person: where the article names someone right after the role (被告人周某, 丈夫龙强)
 # and no one else, the role as a holder is that person
 ROLES = ("丈夫", "妻子", "父亲", "母亲", "儿子", "女儿", "男子", "女子", "男友", "女友", "前夫", "前妻", "车主", "司机",
@@ -182,8 +183,10 @@ OPPOSE_WORDS = ("反对", "批评", "质疑", "担忧", "担心", "警告", "谴
                 "抱怨", "不利于", "削弱", "损害", "违法", "违规", "诈骗", "欺骗", "骗", "不应", "不能", "无法", "过度",
                 "风险", "危害", "问题", "严重", "失去", "限制", "不希望", "最不希望", "替代", "遗憾", "愤怒", "气愤", "罚",
                 "处罚", "追究", "恶劣", "虚假", "假", "霸王", "坑")
-NEGATIONS = ("不", "没有", "没", "未", "并非", "非", "无")
-# a negation written right before a stance verb, not 不得不/不能不 (a double negation affirms)
+NEGATIONS = ("不", "没有", "没", "未", "并非", "非", "无")    # read by the trained features: kept as they learnt it
+_CLAUSE_END = re.compile(r"[，,。；;！？!?]")
+# a negation written right before a stance verb, not 不得不/不能不 (a double negation affirms); where its cue
+# begins, and what decides a negated verb's polarity (NEGATIONS above feed the models, this the rules)
 _NEGATION_BEFORE = re.compile(r"(?<!不得)(?<!不能)(?:并不|并没有|并未|并非|不会|绝不|从不|从未|毫不|没有|不)$")
 # the stance a negated verb takes: 不反对 consents, 不支持 opposes. Six stances of the annotations hold one,
 # too few for the models to learn from (they read 不反对 as oppose)
@@ -215,7 +218,7 @@ def negation_before(text: str, floor: int, pos: int) -> int | None:
 def negated_verb_polarity(evidence: str) -> str | None:
     """The polarity of evidence whose first clause leads with a negated stance verb (工会不反对这项改革 →
     support, 他并不支持提高关税 → oppose); None where its first such verb is not negated, or there is none."""
-    clause = re.split(r"[，,。；;！？!?]", evidence, maxsplit=1)[0]
+    clause = _CLAUSE_END.split(evidence, maxsplit=1)[0]
     m = _NEGATABLE_VERB.search(clause)
     if m is None or negation_before(clause, 0, m.start()) is None:
         return None
@@ -564,7 +567,8 @@ def find_holders(text: str, cue_start: int, floor: int, entities: Entities,
         if subject and subject[0].start - floor <= 6:
             joined = [subject[0]]                                   # 科茨和哈斯佩尔…，但仍支持…: both
             for other in subject[1:]:
-                if text[joined[-1].end:other.start] not in ("、", "和", "与", "及"):
+                gap = text[joined[-1].end:other.start]
+                if len(gap) != 1 or gap not in _JOINERS:
                     break
                 joined.append(other)
             return [(h.canonical or h.text, h.label) for h in joined]
@@ -612,7 +616,7 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
     if entity is not None and entity.start >= clause_from:
         holders = [entity]
         pos = entity.start                                      # 英特尔、台积电等企业: one stance each
-        while pos > clause_from and text[pos - 1] in "、和与及":
+        while pos > clause_from and text[pos - 1] in _JOINERS:
             prev = entities.ending_at(pos - 1)
             if prev is None or prev.start < clause_from:
                 break
@@ -656,7 +660,7 @@ def _quote_before(text: str, cue_start: int, sentence_start: int) -> tuple[int, 
     """The quote that closes just before a speaker and cue (“…。…”教练刘国正解释说), even when it began
     sentences earlier: the last closing mark in the cue's clause and its opening mark."""
     close = max(text.rfind(c, max(0, sentence_start - 2), cue_start) for c in "”」\"")
-    if close < 0 or re.search(r"[，,。；;！？!?]", text[close + 1:cue_start]):
+    if close < 0 or _CLAUSE_END.search(text, close + 1, cue_start):
         return None
     opening = max(text.rfind(c, max(0, close - MAX_QUOTE), close) for c in "“「\"")
     if opening < 0 or text.rfind("”", opening, close) >= 0:
@@ -963,7 +967,7 @@ class StanceFinder:
                         ev_start, ev_end = span
                     obj = None
                     if cue in STANCE_VERBS:
-                        obj = re.split(r"[，,。；;！？!?]", text[said:e])[0].strip("“”\"「」 ")[:20] or None
+                        obj = _CLAUSE_END.split(text[said:e], maxsplit=1)[0].strip("“”\"「」 ")[:20] or None
                     sentence_found.append(Candidate(holder, label, cue, ev_start, min(ev_end, ev_start + MAX_EVIDENCE),
                                                     field, obj, m.end()))
             if not sentence_found:                              # 接到韩先生报警，称…: the caller speaks
@@ -1013,9 +1017,13 @@ class StanceFinder:
                     sentence_found.append(Candidate(holder, label, cue.group(0) if cue else None, ev_start,
                                                     min(ev_end, ev_start + MAX_EVIDENCE), field))
             found += sentence_found
+        people: dict[str, Span | None] = {}                    # each role's one named person, looked up once
         for c in found:
-            if c.holder_label is None and c.holder in ROLES and (person := _named_role(text, c.holder, entities)):
-                c.holder, c.holder_label = person.canonical or person.text, person.label
+            if c.holder_label is None and c.holder in ROLES:
+                if c.holder not in people:
+                    people[c.holder] = _named_role(text, c.holder, entities)
+                if (person := people[c.holder]) is not None:
+                    c.holder, c.holder_label = person.canonical or person.text, person.label
         return found
 
     def __call__(self, docs: list[Doc]) -> None:
