@@ -91,7 +91,7 @@ _GROUP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{0,8}?(?:" + "|".join(GROUPS) + 
 _COUNT = (r"(?:[一二两三四五六七八九十多几数]+(?:位|名|个|家|些)|一些|部分|许多|不少|很多|众多|诸多|大批|大量|"
           r"这名|那名|这位|那位|这个|那个|该)")                    # 很多抗议民众 → 抗议民众
 _QUANTIFIER = re.compile(r"^(?:正如|如|据|根据|按照|另据|而|在|也有|还有|另有|" + _COUNT +
-                         r"|某|有的|有(?!关)|国内某?|其他|另一?位?)+")
+                         r"|某|有的|有些|有(?!关)|国内某?|其他|另一?位?)+")
 _COUNTED = re.compile(_COUNT + "+")
 _LEADING = re.compile(r"^[但又再并而就也还却则都是其向对被让给把将由与和跟从说称]+")   # 但民警 → 民警
 _JOINERS = "、和与及"       # 英特尔、台积电 / 科茨和哈斯佩尔: one stance each
@@ -122,6 +122,9 @@ _GROUP_END = re.compile(f"(?:{_GROUP_WORDS})$")
 _PREDICATE_TAGS = frozenset("v vg vi vd d ad dg df r rr rg rz c p f u ul uv ud uj uz ug y e o i l t tg k h".split())
 # tagged as verbs or directions, written as adjectives: 县农业局相关负责人, 国机汽车内部人士, 周边居民
 _DESCRIBING_WORDS = ("相关", "内部", "周边", "周围", "附近", "业内", "国内", "境内", "境外", "海外")
+# tagged as nouns or verbal nouns, they end a description (路透社援引知情人士, 连员工, 故三中院); tagged so
+# that the group after them still holds the stance
+_STOPPING_WORDS = {"援引": "c", "连": "d", "故": "c"}
 _SURNAMES = set("向何曾但于")       # surnames jieba reads as prepositions or adverbs: 向书记, 何律师
 
 
@@ -129,7 +132,7 @@ _SURNAMES = set("向何曾但于")       # surnames jieba reads as prepositions 
 def _predicate_words() -> dict[str, str]:
     """Words jieba's dictionary tags as no part of a noun phrase: word → tag."""
     return {word: tag for word, _, tag in jieba_dictionary()
-            if tag in _PREDICATE_TAGS and word not in _DESCRIBING_WORDS}
+            if tag in _PREDICATE_TAGS and word not in _DESCRIBING_WORDS} | _STOPPING_WORDS
 
 
 def _group_description(text: str, start: int, end: int, bounds) -> tuple[int, tuple[int, str, str] | None]:
@@ -145,12 +148,17 @@ def _group_description(text: str, start: int, end: int, bounds) -> tuple[int, tu
         return first, None
     k = bisect_right(bounds, first + group_word.start()) - 1
     predicates = _predicate_words()
-    while k > 0 and bounds[k - 1] >= first:
+    while k > 0 and bounds[k] > first:
         word = text[bounds[k - 1]:bounds[k]]
         tag = predicates.get(word)
         if tag and not (bounds[k - 1] == first and (tag.startswith("v") or word in _SURNAMES)):
             count = _COUNTED.match(text, bounds[k], first + group_word.start())   # 后来这名工作人员 → 工作人员
             return count.end() if count else bounds[k], (bounds[k - 1], word, tag)
+        if bounds[k - 1] < first:
+            if first > start:            # a leading word stripped (据|章女士父亲, jieba's 据章): keep what is left
+                return first, None
+            # the search window began inside a word (中国 → 国消费者协会): take it whole
+            return end - len(_group_name(text[bounds[k - 1]:end])), None
         k -= 1
     return first, None
 
@@ -543,6 +551,11 @@ class Entities:
                 return e
         return None
 
+    def cut_at(self, pos: int) -> Span | None:
+        """The entity that pos falls strictly inside, if any."""
+        k = bisect_right(self.ends, pos)
+        return self.spans[k] if k < len(self.spans) and self.spans[k].start < pos else None
+
     def within(self, start: int, end: int) -> list[Span]:
         return [e for e in self.spans[bisect_left(self.ends, start):bisect_right(self.ends, end)] if e.start >= start]
 
@@ -635,6 +648,9 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
     group = _GROUP.search(text, clause_from, end)
     if group:
         first, stop = _group_description(text, group.start(), end, bounds)
+        cut = entities.cut_at(first)
+        if cut is not None and cut.start >= clause_from and text[cut.end:cut.end + 1] in "向对跟给":
+            return [(cut.canonical or cut.text, cut.label)]      # 秦朝滨向办案人员供述 (jieba's 滨向): spoken to
         name = text[first:end]
         holder = [(name, None)] if len(name) >= 2 and name not in NOT_HOLDERS else []
         stop_start, word, tag = stop or (0, "", "")

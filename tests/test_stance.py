@@ -77,6 +77,12 @@ def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor,
     ("三轮车驾驶员说，当时路面很滑。", {"三轮车驾驶员"}),
     ("许多健身爱好者表示，这个动作很难。", {"健身爱好者"}),
     ("现场的球迷们表示，这场比赛踢得很好。", {"球迷"}),                  # the plural's 们 stays out
+    ("其中两位知情人士透露，订单已经恢复。", {"知情人士"}),              # never from inside a word (其中)
+    ("有些电商平台认为，只要提供了商户联系方式就够了。", {"电商平台"}),
+    ("中国消费者协会有关负责人表示，将约谈企业。", {"中国消费者协会有关负责人"}),   # nor cut a word short
+    ("路透社援引知情人士说，双方将在下周磋商。", {"知情人士"}),          # the source cited holds it
+    ("甚至连员工都表示，工资已经三个月没发了。", {"员工"}),
+    ("据秦朝滨向检察机关办案人员供述，他有拍板权。", {"秦朝滨"}),       # jieba's 滨向 hides the 向
 ])
 def test_a_described_holder_is_the_group_not_the_words_before_it(extractor, text, found):
     assert holders(extractor, text) == found
