@@ -135,12 +135,25 @@ def _predicate_words() -> dict[str, str]:
             if tag in _PREDICATE_TAGS and word not in _DESCRIBING_WORDS} | _STOPPING_WORDS
 
 
-def _group_description(text: str, start: int, end: int, bounds) -> tuple[int, tuple[int, str, str] | None]:
+def _group_description(text: str, start: int, end: int, bounds,
+                       entities: Entities | None = None) -> tuple[int, tuple[int, str, str] | None]:
     """Where the description of the group that text[start:end] ends with begins, read leftwards from its
     group word over the field's jieba words (bounds) up to the first word that cannot describe a group,
     and that word's start, text and tag (None where nothing stopped it): 他来到法院 → 法院 after 来到 (v),
     可是后来同事 → 同事 after 后来 (t).
-    A verb or a surname may open the description (维修师傅, 涉事司机, 向书记)."""
+    A verb or a surname may open the description (维修师傅, 涉事司机, 向书记). One that would begin inside an
+    organisation or place takes it whole (人行武汉分行营管部轮值工作人员), unless spoken to (…向法院…)."""
+    first, stop = _description_words(text, start, end, bounds)
+    cut = entities.cut_at(first) if entities is not None else None
+    if cut is not None and cut.label != "PER" and text[cut.end:cut.end + 1] not in _SPOKEN_TO:
+        return cut.start, None
+    return first, stop
+
+
+_SPOKEN_TO = "向对跟给"
+
+
+def _description_words(text: str, start: int, end: int, bounds) -> tuple[int, tuple[int, str, str] | None]:
     name = _group_name(text[start:end])
     first = end - len(name)
     group_word = _GROUP_END.search(name)
@@ -163,9 +176,6 @@ def _group_description(text: str, start: int, end: int, bounds) -> tuple[int, tu
     return first, None
 
 
-def _group_holder(text: str, start: int, end: int, bounds) -> str:
-    """The group text[start:end] describes, as a holder: 我向有关部门 → 有关部门."""
-    return text[_group_description(text, start, end, bounds)[0]:end]
 
 
 _REPORTED_BY = re.compile(r"接到([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:的)?(?:报警|报案|举报|投诉|求助)[，,]?(称|说|表示)?")
@@ -647,10 +657,10 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
             return [(named.canonical or named.text, named.label)]
     group = _GROUP.search(text, clause_from, end)
     if group:
-        first, stop = _group_description(text, group.start(), end, bounds)
-        cut = entities.cut_at(first)
-        if cut is not None and cut.start >= clause_from and text[cut.end:cut.end + 1] in "向对跟给":
-            return [(cut.canonical or cut.text, cut.label)]      # 秦朝滨向办案人员供述 (jieba's 滨向): spoken to
+        first, stop = _group_description(text, group.start(), end, bounds, entities)
+        cut = entities.cut_at(first)       # a person (李明远市长代表…, jieba's 李|明远), or one spoken to (秦朝滨向…)
+        if cut is not None and cut.start >= clause_from:
+            return [(cut.canonical or cut.text, cut.label)]
         name = text[first:end]
         holder = [(name, None)] if len(name) >= 2 and name not in NOT_HOLDERS else []
         stop_start, word, tag = stop or (0, "", "")
@@ -859,8 +869,10 @@ def holder_candidates(text: str, s: int, e: int, entities: Entities,
         if any(a <= m.start() < b for a, b, *_ in found) or text[m.start() - 1:m.start()] in "该这那此本其":
             continue                                  # 该公司 points back: the rules resolve it, or nobody holds
         group = _GROUP.search(text, max(s, m.start() - 6), m.end())
-        name = _group_holder(text, group.start() if group else m.start(), m.end(), bounds)
-        name = name if len(name) >= len(m.group(0)) else m.group(0)
+        first, _ = _group_description(text, group.start() if group else m.start(), m.end(), bounds, entities)
+        if entities.cut_at(first) is not None:        # it begins inside a name: the name is the candidate
+            continue
+        name = text[first:m.end()] if m.end() - first >= len(m.group(0)) else m.group(0)
         found.append((m.end() - len(name), m.end(), name, None))
     return found
 
@@ -1002,7 +1014,8 @@ class StanceFinder:
                     if named is not None and named.start >= m.start(1):
                         holder, label = named.canonical or named.text, named.label
                     elif group:
-                        holder, label = _group_holder(text, group.start(), m.end(1), bounds), None
+                        first, _ = _group_description(text, group.start(), m.end(1), bounds, entities)
+                        holder, label = text[first:m.end(1)], None
                     else:
                         continue
                     ev_start = _clause_start(text, m.start(), s)

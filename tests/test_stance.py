@@ -83,6 +83,8 @@ def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor,
     ("路透社援引知情人士说，双方将在下周磋商。", {"知情人士"}),          # the source cited holds it
     ("甚至连员工都表示，工资已经三个月没发了。", {"员工"}),
     ("据秦朝滨向检察机关办案人员供述，他有拍板权。", {"秦朝滨"}),       # jieba's 滨向 hides the 向
+    ("李明远市长代表市委市政府表示，将全力支持企业发展。", {"李明远"}),   # nor begin inside a name
+    ("人行武汉分行营管部轮值工作人员表示，业务正常办理。", {"人行武汉分行营管部轮值工作人员"}),
 ])
 def test_a_described_holder_is_the_group_not_the_words_before_it(extractor, text, found):
     assert holders(extractor, text) == found
