@@ -6,6 +6,7 @@
    斯科特·贝森特), a described group (专家, 多位供应链人士, 网友: read back over jieba's words while they
    can describe it, so 卡车司机向警方表示 is the driver's), or a pronoun resolved to the last person
    or organisation named (他, 该公司). Entities joined by 、/和 before one cue hold one stance each.
+   Comments quoted by their handles (@涛涛 : 向这样的交警敬礼！) are their commenters' stances.
    The journalist's own narration has no holder and yields nothing.
    Where no rule finds a holder in a sentence, a learned model (models/stance-holders) scores everyone
    the sentence names (entities, described groups) as a holder: it learnt from our annotations what the
@@ -178,6 +179,9 @@ def _description_words(text: str, start: int, end: int, bounds) -> tuple[int, tu
 
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]+")
+# a social-media comment quoted by its handle: @涛涛 : 向这样的交警敬礼！ (not an e-mail address, not a byline)
+_HANDLE = re.compile(r"(?<![A-Za-z0-9_.])@([^\s@：:，,。！？!?“”\"「」]{1,20}?)\s*[：:]")
 _REPORTED_BY = re.compile(r"接到([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:的)?(?:报警|报案|举报|投诉|求助)[，,]?(称|说|表示)?")
 
 
@@ -958,6 +962,31 @@ def _words_within(text: str, bounds, start: int, end: int) -> list[str] | None:
     return [text[max(bounds[k], start):min(bounds[k + 1], end)] for k in range(max(first, 0), last)]
 
 
+def handle_comments(text: str, field: str) -> list[Candidate]:
+    """The social-media comments a field quotes by their handles (@秋风 : 感动…@雷尔夫 : 不值得提倡…), one
+    stance each. A comment ends with its sentence, or at the next handle if that comes first or closes the
+    sentence after (@田野 : 好！温情执法值得推广！@秋风 …)."""
+    found = []
+    handles = list(_HANDLE.finditer(text))
+    for m, after in zip(handles, handles[1:] + [None]):
+        handle = m.group(1).strip()
+        if handle in NOT_HOLDERS or handle.endswith(("编辑", "记者")):
+            continue
+        stop = _sentence_end(text, m.end())
+        if after is not None and (after.start() <= stop or _sentence_end(text, stop) >= after.start()):
+            stop = after.start()
+        ev_start, ev_end = _evidence_after(text, m.end(), stop)
+        if ev_end > ev_start:
+            found.append(Candidate(handle, None, "：", ev_start, ev_end, field))
+    return found
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    """Where the sentence running at pos ends (after its closing marks), or the text's end."""
+    end = _SENTENCE_END.search(text, pos)
+    return end.end() if end else len(text)
+
+
 class StanceFinder:
     def __init__(self, polarities: Callable[[list[PolarityItem]], list[tuple[str, float]]], version: str,
                  holders: HolderModel | None = None, targets: TargetModel | None = None):
@@ -969,8 +998,12 @@ class StanceFinder:
     def candidates(self, text: str, field: str, entities: Entities, bounds=None) -> list[Candidate]:
         found: list[Candidate] = []
         spans = split_sentences(text)
+        comments = handle_comments(text, field) if "@" in text else []
         for k, (s, e) in enumerate(spans):
-            sentence_found = []
+            sentence_found = [c for c in comments if s <= c.start < e]
+            if sentence_found or any(c.start < s < c.end for c in comments):
+                found += sentence_found                 # sentences of comments are the commenters' alone
+                continue
             for m in _cues(text, s, e, bounds):
                 cue = m.group(0)
                 if text.startswith("的", m.end()) and not text.startswith("的是", m.end()):

@@ -206,6 +206,17 @@ def test_the_target_model_names_what_the_stance_is_about(extractor, text, target
     assert [s.target for s in rules_alone(text).stances] != [target]
 
 
+def test_comments_quoted_by_their_handles_are_the_commenters_stances(extractor):
+    text = ("小编整理了网友的评论：@涛涛 : 向这样的交警敬礼，值得全国交警学习！@田野 : 好！温情执法值得推广！"
+            "@秋风 : 感动2018中国好警察@雷尔夫 : 不值得提倡，这样助长了违法停车的歪风。专家表示，这样不好。"
+            "投稿邮箱：news@163.com，综合自@人民日报编辑：hy")
+    found = [(s.holder, s.evidence) for s in extractor(text).stances]
+    assert found == [("涛涛", "向这样的交警敬礼，值得全国交警学习"), ("田野", "好！温情执法值得推广"),
+                     ("秋风", "感动2018中国好警察"), ("雷尔夫", "不值得提倡，这样助长了违法停车的歪风"),
+                     ("专家", "这样不好")]           # nor an e-mail address nor a byline
+    assert {h: p for h, p, _ in stances(extractor, text)}["雷尔夫"] == "oppose"
+
+
 def test_narration_is_not_a_stance(extractor):
     assert stances(extractor, "英伟达股价周二上涨3%。记者从现场了解到，展会将持续三天。") == []
     assert stances(extractor, "该公司否认存在数据泄露。") == []      # a pronoun with nobody to point at
