@@ -4,8 +4,8 @@
    before a quote (专家：“…”), or a quote followed by its speaker (“…”他说), with the holder found just
    before the cue: an entity (titles and roles before a name stay out: 美国财政部部长斯科特·贝森特 →
    斯科特·贝森特), a described group (专家, 多位供应链人士, 网友: read back over jieba's words while they
-   can describe it, so 卡车司机向警方表示 is the driver's), or a pronoun resolved to the last person
-   or organisation named (他, 该公司). Entities joined by 、/和 before one cue hold one stance each.
+   can describe it, so 卡车司机向警方表示 is the driver's), a pronoun resolved to the last person
+   or organisation named (他, 该公司), or a Latin-script name NER left out (网友sinkcup表示). Entities joined by 、/和 before one cue hold one stance each.
    Comments quoted by their handles (@涛涛 : 向这样的交警敬礼！) are their commenters' stances.
    The journalist's own narration has no holder and yields nothing.
    Where no rule finds a holder in a sentence, a learned model (models/stance-holders) scores everyone
@@ -181,7 +181,7 @@ def _description_words(text: str, start: int, end: int, bounds) -> tuple[int, tu
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]+")
 # a social-media comment quoted by its handle: @涛涛 : 向这样的交警敬礼！ (not an e-mail address, not a byline)
-_HANDLE = re.compile(r"(?<![A-Za-z0-9_.])@([^\s@：:，,。！？!?“”\"「」]{1,20}?)\s*[：:]")
+_HANDLE = re.compile(r"(?<![A-Za-z0-9_.])[@＠]([^\s@＠：:，,。！？!?“”\"「」]{1,20}?)\s*[：:]")
 _REPORTED_BY = re.compile(r"接到([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:的)?(?:报警|报案|举报|投诉|求助)[，,]?(称|说|表示)?")
 
 
@@ -675,7 +675,15 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
         if tag[:1] in ("v", "p"):                    # 卡车司机向警方表示: the group is spoken to, not speaking
             return _holders_in_clause(text, stop_start, floor, entities, bounds)
         return holder
+    latin = _LATIN_NAME.search(text, clause_from, end)
+    if latin and latin.group(0).lower() not in _LATIN_WORDS:    # 网友sinkcup表示: a handle or a name NER left out
+        return [(latin.group(0), None)]
     return []
+
+
+_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]{2,}(?: [A-Za-z][A-Za-z0-9_]*)*$")
+_LATIN_WORDS = {"app", "ceo", "cto", "vip", "ktv", "http", "https", "www", "com", "cn", "net", "tel", "email", "mail",
+                "qq", "id"}     # compared lower-cased
 
 
 # ---- evidence and target -----------------------------------------------------------------
@@ -998,7 +1006,7 @@ class StanceFinder:
     def candidates(self, text: str, field: str, entities: Entities, bounds=None) -> list[Candidate]:
         found: list[Candidate] = []
         spans = split_sentences(text)
-        comments = handle_comments(text, field) if "@" in text else []
+        comments = handle_comments(text, field)
         for k, (s, e) in enumerate(spans):
             sentence_found = [c for c in comments if s <= c.start < e]
             if sentence_found or any(c.start < s < c.end for c in comments):

@@ -85,6 +85,8 @@ def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor,
     ("据秦朝滨向检察机关办案人员供述，他有拍板权。", {"秦朝滨"}),       # jieba's 滨向 hides the 向
     ("李明远市长代表市委市政府表示，将全力支持企业发展。", {"李明远"}),   # nor begin inside a name
     ("人行武汉分行营管部轮值工作人员表示，业务正常办理。", {"人行武汉分行营管部轮值工作人员"}),
+    ("微博网友sinkcup表示，看了新闻才知道这个功能。", {"sinkcup"}),      # a Latin-script name NER left out
+    ("详情见http://www.example.com。该app表示，将修复漏洞。", set()),     # not a web address, not a word
 ])
 def test_a_described_holder_is_the_group_not_the_words_before_it(extractor, text, found):
     assert holders(extractor, text) == found
@@ -207,7 +209,7 @@ def test_the_target_model_names_what_the_stance_is_about(extractor, text, target
 
 
 def test_comments_quoted_by_their_handles_are_the_commenters_stances(extractor):
-    text = ("小编整理了网友的评论：@涛涛 : 向这样的交警敬礼，值得全国交警学习！@田野 : 好！温情执法值得推广！"
+    text = ("小编整理了网友的评论：@涛涛 : 向这样的交警敬礼，值得全国交警学习！＠田野 : 好！温情执法值得推广！"
             "@秋风 : 感动2018中国好警察@雷尔夫 : 不值得提倡，这样助长了违法停车的歪风。专家表示，这样不好。"
             "投稿邮箱：news@163.com，综合自@人民日报编辑：hy")
     found = [(s.holder, s.evidence) for s in extractor(text).stances]
