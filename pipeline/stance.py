@@ -675,10 +675,11 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
         if tag[:1] in ("v", "p"):                    # 卡车司机向警方表示: the group is spoken to, not speaking
             return _holders_in_clause(text, stop_start, floor, entities, bounds)
         return holder
-    latin = _LATIN_NAME.search(text, clause_from, end)
-    if latin and latin.group(0).lower() not in _LATIN_WORDS:    # 网友sinkcup表示: a handle or a name NER left out
-        return [(latin.group(0), None)]
-    return []
+    latin = _LATIN_NAME.search(text, clause_from, end)       # 网友sinkcup表示: a handle or a name NER left out
+    words = latin.group(0).split(" ") if latin else []
+    while words and words[0].lower() in _LATIN_WORDS:            # ceo tim cook → tim cook
+        words.pop(0)
+    return [(" ".join(words), None)] if words else []
 
 
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]{2,}(?: [A-Za-z][A-Za-z0-9_]*)*$")

@@ -86,6 +86,7 @@ def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor,
     ("李明远市长代表市委市政府表示，将全力支持企业发展。", {"李明远"}),   # nor begin inside a name
     ("人行武汉分行营管部轮值工作人员表示，业务正常办理。", {"人行武汉分行营管部轮值工作人员"}),
     ("微博网友sinkcup表示，看了新闻才知道这个功能。", {"sinkcup"}),      # a Latin-script name NER left out
+    ("苹果公司ceo tim cook表示，销量很好。", {"tim cook"}),
     ("详情见http://www.example.com。该app表示，将修复漏洞。", set()),     # not a web address, not a word
 ])
 def test_a_described_holder_is_the_group_not_the_words_before_it(extractor, text, found):
