@@ -148,6 +148,7 @@ def test_several_holders_of_one_cue_get_one_stance_each(extractor):
     ("消费者协会批评该商家虚假宣传。", "oppose", "该商家虚假宣传"),
     ("华为表示不支持这项提案。", "oppose", "这项提案"),            # negation flips 支持
     ("教练刘国正对队员的发挥表示满意。", None, "队员的发挥"),
+    ("分析人士普遍看好万兴科技的前景。", "support", "万兴科技的前景"),
 ])
 def test_stance_verbs_give_polarity_and_target(extractor, text, polarity, target):
     [(_, found_polarity, found_target)] = stances(extractor, text)
@@ -161,6 +162,7 @@ def test_stance_verbs_give_polarity_and_target(extractor, text, polarity, target
     ("赵敏不赞同削减预算。", ("赵敏", "oppose", "不赞同削减预算")),           # the negation is the cue's
     ("李明从未支持提高关税。", ("李明", "oppose", "从未支持提高关税")),
     ("赵敏表示，不赞同削减预算。", ("赵敏", "oppose", "不赞同削减预算")),      # one statement, one stance
+    ("分析人士并不看好这只股票。", ("分析人士", "oppose", "并不看好这只股票")),
 ])
 def test_a_negated_stance_verb_turns_its_polarity(extractor, text, found):
     assert [(s.holder, s.polarity, s.evidence) for s in extractor(text).stances] == [found]
