@@ -5,8 +5,9 @@
    before the cue: an entity (titles and roles before a name stay out: 美国财政部部长斯科特·贝森特 →
    斯科特·贝森特), a described group (专家, 多位供应链人士, 网友: read back over jieba's words while they
    can describe it, so 卡车司机向警方表示 is the driver's), a pronoun resolved to the last person
-   or organisation named (他, 该公司), or a Latin-script name NER left out (网友sinkcup表示). Entities joined by 、/和 before one cue hold one stance each.
-   Comments quoted by their handles (@涛涛 : 向这样的交警敬礼！) are their commenters' stances.
+   or organisation named (他, 该公司), or a Latin-script name NER left out (网友sinkcup表示).
+   Entities joined by 、/和 before one cue hold one stance each. Comments quoted by their handles
+   (@涛涛 : 向这样的交警敬礼！) are their commenters' stances.
    The journalist's own narration has no holder and yields nothing.
    Where no rule finds a holder in a sentence, a learned model (models/stance-holders) scores everyone
    the sentence names (entities, described groups) as a holder: it learnt from our annotations what the
@@ -127,6 +128,7 @@ _DESCRIBING_WORDS = ("相关", "内部", "周边", "周围", "附近", "业内",
 # that the group after them still holds the stance
 _STOPPING_WORDS = {"援引": "c", "连": "d", "故": "c"}
 _SURNAMES = set("向何曾但于")       # surnames jieba reads as prepositions or adverbs: 向书记, 何律师
+_SPOKEN_TO = "向对跟给"             # 卡车司机向警方表示: who comes before these speaks to who comes after
 
 
 @lru_cache(maxsize=1)
@@ -151,9 +153,6 @@ def _group_description(text: str, start: int, end: int, bounds,
     return first, stop
 
 
-_SPOKEN_TO = "向对跟给"
-
-
 def _description_words(text: str, start: int, end: int, bounds) -> tuple[int, tuple[int, str, str] | None]:
     name = _group_name(text[start:end])
     first = end - len(name)
@@ -175,8 +174,6 @@ def _description_words(text: str, start: int, end: int, bounds) -> tuple[int, tu
             return end - len(_group_name(text[bounds[k - 1]:end])), None
         k -= 1
     return first, None
-
-
 
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]+")
