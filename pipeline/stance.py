@@ -676,12 +676,14 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
     words = latin.group(0).split(" ") if latin else []
     while words and words[0].lower() in _LATIN_WORDS:            # ceo tim cook → tim cook
         words.pop(0)
-    return [(" ".join(words), None)] if words else []
+    if not words or any(w.lower() in _LATIN_WORDS for w in words):
+        return []                                                # odoo https://
+    return [(" ".join(words), None)]
 
 
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]{2,}(?: [A-Za-z][A-Za-z0-9_]*)*$")
 _LATIN_WORDS = {"app", "ceo", "cto", "vip", "ktv", "http", "https", "www", "com", "cn", "net", "tel", "email", "mail",
-                "qq", "id"}     # compared lower-cased
+                "qq", "id", "via"}     # compared lower-cased
 
 
 # ---- evidence and target -----------------------------------------------------------------
@@ -1065,6 +1067,8 @@ class StanceFinder:
                 m = re.search(r"([\u4e00-\u9fffA-Za-z·]{2,12})[：:]\s*[“\"「]?", text[s:e])
                 if m:
                     for holder, label in find_holders(text, s + m.end(1), s, entities, bounds):
+                        if label is None and _LATIN_NAME.fullmatch(holder):
+                            continue                    # display:none, nasdaq: algn: a label, not a speaker
                         q = s + m.end()
                         ev_start, ev_end = _evidence_after(text, q, e)
                         sentence_found.append(Candidate(holder, label, "：", ev_start, ev_end, field))

@@ -88,6 +88,8 @@ def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor,
     ("微博网友sinkcup表示，看了新闻才知道这个功能。", {"sinkcup"}),      # a Latin-script name NER left out
     ("苹果公司ceo tim cook表示，销量很好。", {"tim cook"}),
     ("详情见http://www.example.com。该app表示，将修复漏洞。", set()),     # not a web address, not a word
+    ("卖水光针的企业有艾利科技(nasdaq: algn)，16年超过10亿。", set()),   # nor a label before a colon
+    ("更多精彩:odoo https://cdn.openerp.com/a.png", set()),
 ])
 def test_a_described_holder_is_the_group_not_the_words_before_it(extractor, text, found):
     assert holders(extractor, text) == found
