@@ -52,6 +52,7 @@ STANCE_VERBS = ("联名反对", "强烈反对", "坚决反对", "表示反对", 
                 "抗议", "抱怨", "投诉", "指责", "拒绝", "怀疑", "希望", "看好")
 CUES = tuple(sorted(set(REPORTING + STANCE_VERBS), key=len, reverse=True))
 _CUE = re.compile("|".join(CUES))
+_CUE_AT_END = re.compile(f"(?:{'|'.join(CUES)})$")
 # what may stand between a holder and its cue: 也, 多次, 对此, 在接受采访时, 方面 …
 _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经|多次|一再|再次|公开|随后|当即|同时|此前|近日|日前|"
                       r"昨日|今天|昨天|当天|当晚|当日|对此|就此|(?:在|对|向)?(?:接受)?[\u4e00-\u9fffA-Za-z《》]{0,10}?记者(?:采访时?)?|"
@@ -63,7 +64,7 @@ _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经
                       r"(?<![当本各外该])[\u4e00-\u9fff]{1,4}地|"            # 高兴地, 不可思议地
                       r"在[^，,。；;：:“”]{1,12}?(?:时|中|上|期间)|"             # 在峰会致辞中, 在微博上
                       r"接受[^，,。；;：:“”]{0,8}?(?:采访|访问)时?|"
-                      r"(?:在[^，,。；;：:“”]{1,8}?)?(?:发帖|发文|发消息|发微博|撰文|刊文|留言|发表文章|发布消息)|"   # 在朋友圈发消息称
+                      r"(?:在[^，,。；;：:“”]{1,8}?)?(?:发帖|发文|发消息|发微博|发博|撰文|刊文|留言|发表文章|发布消息)|"   # 在朋友圈发消息称
                       r"(?:跟|对|向|和)(?:我|我们|他|她|他们|记者|本报|媒体))*$")
 GROUPS = ("供应链人士", "分析人士", "业内人士", "知情人士", "相关人士", "人士", "专家", "学者", "分析师", "学家",
           "研究员", "教授", "委员会", "小组", "团队", "协会", "管理层", "监管层", "民警", "警察", "交警", "城管", "师傅",
@@ -978,14 +979,17 @@ def handle_comments(text: str, field: str) -> list[Candidate]:
     handles = list(_HANDLE.finditer(text))
     for m, after in zip(handles, handles[1:] + [None]):
         handle = m.group(1).strip()
-        if handle in NOT_HOLDERS or handle.endswith(("编辑", "记者")):
+        said = _CUE_AT_END.search(handle)              # 网友@斯里先生爆料：, @兔小马zl留言称：
+        if said:
+            handle = _BETWEEN.sub("", handle[:said.start()])
+        if len(handle) < 1 or handle in NOT_HOLDERS or handle.endswith(("编辑", "记者")):
             continue
         stop = _sentence_end(text, m.end())
         if after is not None and (after.start() <= stop or _sentence_end(text, stop) >= after.start()):
             stop = after.start()
         ev_start, ev_end = _evidence_after(text, m.end(), stop)
         if ev_end > ev_start:
-            found.append(Candidate(handle, None, "：", ev_start, ev_end, field))
+            found.append(Candidate(handle, None, said.group(0) if said else "：", ev_start, ev_end, field))
     return found
 
 

@@ -222,6 +222,8 @@ def test_comments_quoted_by_their_handles_are_the_commenters_stances(extractor):
                      ("秋风", "感动2018中国好警察"), ("雷尔夫", "不值得提倡，这样助长了违法停车的歪风"),
                      ("专家", "这样不好")]           # nor an e-mail address nor a byline
     assert {h: p for h, p, _ in stances(extractor, text)}["雷尔夫"] == "oppose"
+    said = "网友@斯里先生爆料:“一路上都是灰蒙蒙的。”@兔小马zl留言称:“呛得大家嗓子疼。”"     # a cue before the colon
+    assert [(s.holder, s.cue) for s in extractor(said).stances] == [("斯里", "爆料"), ("兔小马zl", "称")]
 
 
 def test_narration_is_not_a_stance(extractor):
