@@ -139,22 +139,27 @@ def _predicate_words() -> dict[str, str]:
             if tag in _PREDICATE_TAGS and word not in _DESCRIBING_WORDS} | _STOPPING_WORDS
 
 
-def _group_description(text: str, start: int, end: int, bounds,
-                       entities: Entities | None = None) -> tuple[int, tuple[int, str, str] | None]:
+def _group_description(text: str, start: int, end: int, bounds, entities: Entities
+                       ) -> tuple[int, tuple[int, str, str] | None, Span | None]:
     """Where the description of the group that text[start:end] ends with begins, read leftwards from its
     group word over the field's jieba words (bounds) up to the first word that cannot describe a group,
     and that word's start, text and tag (None where nothing stopped it): 他来到法院 → 法院 after 来到 (v),
     可是后来同事 → 同事 after 后来 (t).
     A verb or a surname may open the description (维修师傅, 涉事司机, 向书记). One that would begin inside an
-    organisation or place takes it whole (人行武汉分行营管部轮值工作人员), unless spoken to (…向法院…)."""
+    organisation or place takes it whole (人行武汉分行营管部轮值工作人员); one that would begin inside a
+    person's name (李明远市长代表…, jieba's 李|明远) or a name spoken to after (秦朝滨向…, jieba's 滨向)
+    comes with that name, third: the name holds, not the group."""
     first, stop = _description_words(text, start, end, bounds)
-    cut = entities.cut_at(first) if entities is not None else None
-    if cut is not None and cut.label != "PER" and text[cut.end:cut.end + 1] not in _SPOKEN_TO:
-        return cut.start, None
-    return first, stop
+    cut = entities.cut_at(first)
+    if cut is None:
+        return first, stop, None
+    if cut.label != "PER" and text[cut.end:cut.end + 1] not in _SPOKEN_TO:
+        return cut.start, None, None
+    return first, stop, cut
 
 
 def _description_words(text: str, start: int, end: int, bounds) -> tuple[int, tuple[int, str, str] | None]:
+    """_group_description over the words alone."""
     name = _group_name(text[start:end])
     first = end - len(name)
     group_word = _GROUP_END.search(name)
@@ -177,7 +182,6 @@ def _description_words(text: str, start: int, end: int, bounds) -> tuple[int, tu
     return first, None
 
 
-_SENTENCE_END = re.compile(r"[。！？!?\n]+")
 # a social-media comment quoted by its handle: @涛涛 : 向这样的交警敬礼！ (not an e-mail address, not a byline)
 _HANDLE = re.compile(r"(?<![A-Za-z0-9_.])[@＠]([^\s@＠：:，,。！？!?“”\"「」]{1,20}?)\s*[：:]")
 _REPORTED_BY = re.compile(r"接到([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:的)?(?:报警|报案|举报|投诉|求助)[，,]?(称|说|表示)?")
@@ -659,10 +663,9 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
             return [(named.canonical or named.text, named.label)]
     group = _GROUP.search(text, clause_from, end)
     if group:
-        first, stop = _group_description(text, group.start(), end, bounds, entities)
-        cut = entities.cut_at(first)       # a person (李明远市长代表…, jieba's 李|明远), or one spoken to (秦朝滨向…)
-        if cut is not None and cut.start >= clause_from:
-            return [(cut.canonical or cut.text, cut.label)]
+        first, stop, named = _group_description(text, group.start(), end, bounds, entities)
+        if named is not None and named.start >= clause_from:
+            return [(named.canonical or named.text, named.label)]
         name = text[first:end]
         holder = [(name, None)] if len(name) >= 2 and name not in NOT_HOLDERS else []
         stop_start, word, tag = stop or (0, "", "")
@@ -882,8 +885,8 @@ def holder_candidates(text: str, s: int, e: int, entities: Entities,
         if any(a <= m.start() < b for a, b, *_ in found) or text[m.start() - 1:m.start()] in "该这那此本其":
             continue                                  # 该公司 points back: the rules resolve it, or nobody holds
         group = _GROUP.search(text, max(s, m.start() - 6), m.end())
-        first, _ = _group_description(text, group.start() if group else m.start(), m.end(), bounds, entities)
-        if entities.cut_at(first) is not None:        # it begins inside a name: the name is the candidate
+        first, _, named = _group_description(text, group.start() if group else m.start(), m.end(), bounds, entities)
+        if named is not None:                         # the name is a candidate of its own
             continue
         name = text[first:m.end()] if m.end() - first >= len(m.group(0)) else m.group(0)
         found.append((m.end() - len(name), m.end(), name, None))
@@ -971,7 +974,7 @@ def _words_within(text: str, bounds, start: int, end: int) -> list[str] | None:
     return [text[max(bounds[k], start):min(bounds[k + 1], end)] for k in range(max(first, 0), last)]
 
 
-def handle_comments(text: str, field: str) -> list[Candidate]:
+def handle_comments(text: str, field: str, sentence_ends: list[int]) -> list[Candidate]:
     """The social-media comments a field quotes by their handles (@秋风 : 感动…@雷尔夫 : 不值得提倡…), one
     stance each. A comment ends with its sentence, or at the next handle if that comes first or closes the
     sentence after (@田野 : 好！温情执法值得推广！@秋风 …)."""
@@ -982,21 +985,16 @@ def handle_comments(text: str, field: str) -> list[Candidate]:
         said = _CUE_AT_END.search(handle)              # 网友@斯里先生爆料：, @兔小马zl留言称：
         if said:
             handle = _BETWEEN.sub("", handle[:said.start()])
-        if len(handle) < 1 or handle in NOT_HOLDERS or handle.endswith(("编辑", "记者")):
+        if not handle or handle in NOT_HOLDERS or handle.endswith(("编辑", "记者")):
             continue
-        stop = _sentence_end(text, m.end())
-        if after is not None and (after.start() <= stop or _sentence_end(text, stop) >= after.start()):
+        k = bisect_left(sentence_ends, m.end())
+        stop, next_stop = (sentence_ends + [len(text), len(text)])[k:k + 2]
+        if after is not None and after.start() <= next_stop:
             stop = after.start()
         ev_start, ev_end = _evidence_after(text, m.end(), stop)
         if ev_end > ev_start:
             found.append(Candidate(handle, None, said.group(0) if said else "：", ev_start, ev_end, field))
     return found
-
-
-def _sentence_end(text: str, pos: int) -> int:
-    """Where the sentence running at pos ends (after its closing marks), or the text's end."""
-    end = _SENTENCE_END.search(text, pos)
-    return end.end() if end else len(text)
 
 
 class StanceFinder:
@@ -1010,7 +1008,7 @@ class StanceFinder:
     def candidates(self, text: str, field: str, entities: Entities, bounds=None) -> list[Candidate]:
         found: list[Candidate] = []
         spans = split_sentences(text)
-        comments = handle_comments(text, field)
+        comments = handle_comments(text, field, [e for _, e in spans])
         for k, (s, e) in enumerate(spans):
             sentence_found = [c for c in comments if s <= c.start < e]
             if sentence_found or any(c.start < s < c.end for c in comments):
@@ -1059,7 +1057,7 @@ class StanceFinder:
                     if named is not None and named.start >= m.start(1):
                         holder, label = named.canonical or named.text, named.label
                     elif group:
-                        first, _ = _group_description(text, group.start(), m.end(1), bounds, entities)
+                        first, *_ = _group_description(text, group.start(), m.end(1), bounds, entities)
                         holder, label = text[first:m.end(1)], None
                     else:
                         continue
