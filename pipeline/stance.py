@@ -25,6 +25,7 @@ import importlib.util
 import json
 import pickle
 import re
+import zlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -317,29 +318,46 @@ def _scores(margin: np.ndarray, rows: list[list[int]]) -> np.ndarray:
     return np.add.reduceat(margin[flat], np.concatenate(([0], np.cumsum(lengths)[:-1])))
 
 
+HASHES = ("fnv1a", "crc32")      # how a model's features find their columns: meta.json "hash" (old ones: fnv1a)
+
+
 @lru_cache(maxsize=1 << 16)         # feature names repeat (characters, words, cues): hash each once (~15 MB)
-def _hash(s: str, dim: int) -> int:
+def _fnv1a(name: str) -> int:
     h = 2166136261
-    for ch in s.encode("utf-8"):
+    for ch in name.encode("utf-8"):
         h = (h ^ ch) * 16777619 & 0xFFFFFFFF
-    return h % dim
+    return h
 
 
-def polarity_features(evidence: str, cue: str | None, target: str | None, dim: int) -> dict[int, float]:
+@lru_cache(maxsize=8)
+def feature_key(dim: int, hashing: str = "fnv1a") -> Callable[[str], int]:
+    """A feature name → its column among `dim`. CRC-32 runs in C: a quarter of the stance stage's time
+    went to FNV-1a written in Python (most names, a candidate's context, occur once). A model keeps the
+    hash it was trained with."""
+    if hashing == "crc32":
+        return lambda name: zlib.crc32(name.encode("utf-8")) % dim
+    if hashing == "fnv1a":
+        return lambda name: _fnv1a(name) % dim
+    raise ValueError(f"unknown feature hash {hashing!r}: one of {HASHES}")
+
+
+def polarity_features(evidence: str, cue: str | None, target: str | None, dim: int,
+                      hashing: str = "fnv1a") -> dict[int, float]:
     """Hashed sparse features: character 1–3-grams of the evidence, the cue and the opinion words in it,
     opinion words with their negation, the categories of sentiment-lexicon words with their negation,
     and the opinion words inside the target."""
     feats: dict[int, float] = {}
+    key = feature_key(dim, hashing)
 
     def add(name: str, value: float = 1.0) -> None:
-        k = _hash(name, dim)
+        k = key(name)
         feats[k] = feats.get(k, 0.0) + value
 
     text = evidence[:200]
     for n in (1, 2, 3):                                         # add() written out: the hot loop of the stage
         prefix, value = f"g{n}:", 1.0 / n
         for i in range(len(text) - n + 1):
-            k = _hash(prefix + text[i:i + n], dim)
+            k = key(prefix + text[i:i + n])
             feats[k] = feats.get(k, 0.0) + value
     add(f"cue:{cue}")
     for words, tag in ((SUPPORT_WORDS, "S"), (OPPOSE_WORDS, "O")):
@@ -472,8 +490,8 @@ class PolarityModel:
 
     def __init__(self, weights: np.ndarray, dim: int, name: str = "stance-polarity", version: str = "1",
                  mode: str = "classifier", confident: float = 1.0, cnn: EvidenceCNN | None = None,
-                 cnn_weight: float = 0.0):
-        self.weights, self.dim, self.mode, self.confident = weights, dim, mode, confident
+                 cnn_weight: float = 0.0, hashing: str = "fnv1a"):
+        self.weights, self.dim, self.hashing, self.mode, self.confident = weights, dim, hashing, mode, confident
         self.cnn, self.cnn_weight = cnn, cnn_weight
         self.version = f"{name}@{version}"
 
@@ -483,11 +501,11 @@ class PolarityModel:
         sentiment_words()                  # the lexicon its features read loads with it, not on the first article
         cnn = EvidenceCNN.load(model_dir, cut) if meta["mode"] == "ensemble" else None
         return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"], meta["mode"],
-                   meta.get("confident", 1.0), cnn, meta.get("cnn_weight", 0.0))
+                   meta.get("confident", 1.0), cnn, meta.get("cnn_weight", 0.0), meta.get("hash", "fnv1a"))
 
     def classifier_probabilities(self, items: list[PolarityItem]) -> np.ndarray:
         """(n, 3) probabilities of the classifier alone."""
-        p = np.array([_logits(self.weights, polarity_features(evidence, cue, target, self.dim))
+        p = np.array([_logits(self.weights, polarity_features(evidence, cue, target, self.dim, self.hashing))
                       for evidence, cue, target, _ in items])
         p = np.exp(p - p.max(1, keepdims=True))
         return p / p.sum(1, keepdims=True)
@@ -792,11 +810,11 @@ def target_candidates(text: str, bounds, entities: Entities, start: int,
 
 
 def target_features(text: str, start: int, end: int, candidates: list[tuple[int, int, int, int, int, int]],
-                    inside: list[Span], holder: str, dim: int) -> list[list[int]]:
+                    inside: list[Span], holder: str, dim: int, hashing: str = "fnv1a") -> list[list[int]]:
     """Hashed features of each candidate target phrase of the evidence text[start:end]: its first and last
     word and character, its length, where it stands in the evidence, what surrounds it, the entities it
     is or holds (of `inside`, the evidence's), and whether it names the holder or a date or a figure."""
-    fixed = _fixed_target_keys(dim)
+    fixed, key = _fixed_target_keys(dim, hashing), feature_key(dim, hashing)
     words, length, clause_of, position = fixed["words"], fixed["length"], fixed["clause"], fixed["position"]
     digits = list(accumulate((c.isdigit() for c in text[start:end]), initial=0))   # how many before each offset
     dates = list(accumulate((c in "年月日时" for c in text[start:end]), initial=0))
@@ -806,13 +824,13 @@ def target_features(text: str, start: int, end: int, candidates: list[tuple[int,
     for s, e, n_words, clause, first_end, last_start in candidates:
         row = opening.get((s, first_end))
         if row is None:
-            row = opening[s, first_end] = [_hash(name, dim) for name in (
+            row = opening[s, first_end] = [key(name) for name in (
                 f"first:{text[s:first_end]}", f"before1:{text[s - 1:s]}", f"before2:{text[max(0, s - 2):s]}",
                 f"first_char:{text[s]}")] + [position[min((s - start) // 8, 6)]] + \
                 ([fixed["at_start"]] if s == start else [])
         tail = closing.get((last_start, e))
         if tail is None:
-            tail = closing[last_start, e] = [_hash(name, dim) for name in (
+            tail = closing[last_start, e] = [key(name) for name in (
                 f"last:{text[last_start:e]}", f"after1:{text[e:e + 1]}", f"after2:{text[e:e + 2]}",
                 f"last_char:{text[e - 1]}")]
         row = row + tail
@@ -821,7 +839,7 @@ def target_features(text: str, start: int, end: int, candidates: list[tuple[int,
             if en.start < e and en.end > s:
                 name = (f"is:{en.label}" if (en.start, en.end) == (s, e) else
                         f"holds:{en.label}" if s <= en.start and en.end <= e else "cuts_entity")
-                row.append(fixed[name] if name in fixed else _hash(name, dim))   # a checkpoint's own labels
+                row.append(fixed[name] if name in fixed else key(name))   # a checkpoint's own labels
         if holder:
             phrase = text[s:e]
             if holder in phrase or phrase in holder:
@@ -835,13 +853,14 @@ def target_features(text: str, start: int, end: int, candidates: list[tuple[int,
 
 
 @lru_cache(maxsize=4)
-def _fixed_target_keys(dim: int) -> dict:
+def _fixed_target_keys(dim: int, hashing: str) -> dict:
     """The keys of the target features that take few values, hashed once; the numbered ones as lists."""
     names = ["at_start", "bias", "holder", "digit", "date", "cuts_entity"]
     names += [f"{kind}:{label}" for kind in ("is", "holds") for label in ("PER", "ORG", "LOC", "PRODUCT")]
-    keys: dict = {name: _hash(name, dim) for name in names}
+    key = feature_key(dim, hashing)
+    keys: dict = {name: key(name) for name in names}
     for kind, top in (("position", 6), ("words", TARGET_MAX_WORDS), ("length", 10), ("clause", 3)):
-        keys[kind] = [_hash(f"{kind}:{k}", dim) for k in range(top + 1)]
+        keys[kind] = [key(f"{kind}:{k}") for k in range(top + 1)]
     return keys
 
 
@@ -849,21 +868,24 @@ class TargetModel:
     """Logistic regression over target_features (trained by pipeline/train/stance.py): which phrase of
     the evidence names what the stance is about, where no rule says."""
 
-    def __init__(self, weights: np.ndarray, dim: int, name: str = "stance-targets", version: str = "1"):
-        self.weights, self.dim = weights, dim
+    def __init__(self, weights: np.ndarray, dim: int, name: str = "stance-targets", version: str = "1",
+                 hashing: str = "fnv1a"):
+        self.weights, self.dim, self.hashing = weights, dim, hashing
         self.margin = (weights[:, 1] - weights[:, 0]).astype(np.float64)     # columns: not the target, the target
         self.version = f"{name}@{version}"
 
     @classmethod
     def load(cls, model_dir: Path) -> TargetModel:
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
-        return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"])
+        return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"],
+                   meta.get("hash", "fnv1a"))
 
     def choose(self, text: str, bounds, entities: Entities, start: int, end: int, holder: str) -> str | None:
         candidates = target_candidates(text, bounds, entities, start, end)
         if not candidates:
             return None
-        features = target_features(text, start, end, candidates, entities.within(start, end), holder, self.dim)
+        features = target_features(text, start, end, candidates, entities.within(start, end), holder, self.dim,
+                                   self.hashing)
         best = candidates[self.best(features)]
         return text[best[0]:best[1]]
 
@@ -917,7 +939,7 @@ def _cue_after(text: str, end: int, sentence_end: int) -> re.Match | None:
 
 
 def holder_features(text: str, s: int, e: int, start: int, end: int, holder: str, label: str | None,
-                    dim: int) -> list[int]:
+                    dim: int, hashing: str = "fnv1a") -> list[int]:
     """Hashed features of one candidate holder: its kind, its last characters, what follows and precedes
     it, whether a cue, a colon or a quote is near, where it stands in the sentence."""
     names = [f"label:{label}", f"suffix1:{holder[-1:]}", f"suffix2:{holder[-2:]}", f"length:{min(len(holder), 6)}",
@@ -931,7 +953,7 @@ def holder_features(text: str, s: int, e: int, start: int, end: int, holder: str
     names.append(f"cue:{cue.group(0) if cue else None}")
     if cue:
         names.append(f"cue_gap:{min(cue.start() - end, 5)}")
-    return [_hash(name, dim) for name in names]
+    return list(map(feature_key(dim, hashing), names))
 
 
 class HolderModel:
@@ -939,22 +961,24 @@ class HolderModel:
     in a sentence the rules found none in."""
 
     def __init__(self, weights: np.ndarray, dim: int, threshold: float, name: str = "stance-holders",
-                 version: str = "1"):
-        self.weights, self.dim, self.threshold = weights, dim, threshold
+                 version: str = "1", hashing: str = "fnv1a"):
+        self.weights, self.dim, self.hashing, self.threshold = weights, dim, hashing, threshold
         self.margin = (weights[:, 1] - weights[:, 0]).astype(np.float64)     # columns: not a holder, a holder
         self.version = f"{name}@{version}"
 
     @classmethod
     def load(cls, model_dir: Path) -> HolderModel:
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
-        return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["threshold"], meta["name"], meta["version"])
+        return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["threshold"], meta["name"], meta["version"],
+                   meta.get("hash", "fnv1a"))
 
     def find(self, text: str, s: int, e: int, entities: Entities,
              bounds=None) -> list[tuple[int, int, str, str | None]]:
         candidates = holder_candidates(text, s, e, entities, bounds)
         if not candidates:
             return []
-        scores = _scores(self.margin, [holder_features(text, s, e, start, end, holder, label, self.dim)
+        scores = _scores(self.margin, [holder_features(text, s, e, start, end, holder, label, self.dim,
+                                                       self.hashing)
                                        for start, end, holder, label in candidates])
         probabilities = 1 / (1 + np.exp(-scores))
         found, seen = [], set()

