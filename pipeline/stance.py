@@ -318,7 +318,7 @@ def _scores(margin: np.ndarray, rows: list[list[int]]) -> np.ndarray:
     return np.add.reduceat(margin[flat], np.concatenate(([0], np.cumsum(lengths)[:-1])))
 
 
-HASHES = ("fnv1a", "crc32")      # how a model's features find their columns: meta.json "hash" (old ones: fnv1a)
+UNNAMED_HASH = "fnv1a"           # a model's feature hash is in its meta.json ("hash"); those before it used this
 
 
 @lru_cache(maxsize=1 << 16)         # feature names repeat (characters, words, cues): hash each once (~15 MB)
@@ -330,7 +330,7 @@ def _fnv1a(name: str) -> int:
 
 
 @lru_cache(maxsize=8)
-def feature_key(dim: int, hashing: str = "fnv1a") -> Callable[[str], int]:
+def feature_key(dim: int, hashing: str) -> Callable[[str], int]:
     """A feature name → its column among `dim`. CRC-32 runs in C: a quarter of the stance stage's time
     went to FNV-1a written in Python (most names, a candidate's context, occur once). A model keeps the
     hash it was trained with."""
@@ -338,16 +338,15 @@ def feature_key(dim: int, hashing: str = "fnv1a") -> Callable[[str], int]:
         return lambda name: zlib.crc32(name.encode("utf-8")) % dim
     if hashing == "fnv1a":
         return lambda name: _fnv1a(name) % dim
-    raise ValueError(f"unknown feature hash {hashing!r}: one of {HASHES}")
+    raise ValueError(f"unknown feature hash {hashing!r}: crc32 or fnv1a")
 
 
-def polarity_features(evidence: str, cue: str | None, target: str | None, dim: int,
-                      hashing: str = "fnv1a") -> dict[int, float]:
+def polarity_features(evidence: str, cue: str | None, target: str | None,
+                      key: Callable[[str], int]) -> dict[int, float]:
     """Hashed sparse features: character 1–3-grams of the evidence, the cue and the opinion words in it,
     opinion words with their negation, the categories of sentiment-lexicon words with their negation,
-    and the opinion words inside the target."""
+    and the opinion words inside the target; `key` gives each its column (feature_key)."""
     feats: dict[int, float] = {}
-    key = feature_key(dim, hashing)
 
     def add(name: str, value: float = 1.0) -> None:
         k = key(name)
@@ -490,8 +489,9 @@ class PolarityModel:
 
     def __init__(self, weights: np.ndarray, dim: int, name: str = "stance-polarity", version: str = "1",
                  mode: str = "classifier", confident: float = 1.0, cnn: EvidenceCNN | None = None,
-                 cnn_weight: float = 0.0, hashing: str = "fnv1a"):
-        self.weights, self.dim, self.hashing, self.mode, self.confident = weights, dim, hashing, mode, confident
+                 cnn_weight: float = 0.0, hashing: str = UNNAMED_HASH):
+        self.weights, self.hashing, self.mode, self.confident = weights, hashing, mode, confident
+        self.key = feature_key(dim, hashing)
         self.cnn, self.cnn_weight = cnn, cnn_weight
         self.version = f"{name}@{version}"
 
@@ -501,11 +501,11 @@ class PolarityModel:
         sentiment_words()                  # the lexicon its features read loads with it, not on the first article
         cnn = EvidenceCNN.load(model_dir, cut) if meta["mode"] == "ensemble" else None
         return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"], meta["mode"],
-                   meta.get("confident", 1.0), cnn, meta.get("cnn_weight", 0.0), meta.get("hash", "fnv1a"))
+                   meta.get("confident", 1.0), cnn, meta.get("cnn_weight", 0.0), meta.get("hash", UNNAMED_HASH))
 
     def classifier_probabilities(self, items: list[PolarityItem]) -> np.ndarray:
         """(n, 3) probabilities of the classifier alone."""
-        p = np.array([_logits(self.weights, polarity_features(evidence, cue, target, self.dim, self.hashing))
+        p = np.array([_logits(self.weights, polarity_features(evidence, cue, target, self.key))
                       for evidence, cue, target, _ in items])
         p = np.exp(p - p.max(1, keepdims=True))
         return p / p.sum(1, keepdims=True)
@@ -810,11 +810,11 @@ def target_candidates(text: str, bounds, entities: Entities, start: int,
 
 
 def target_features(text: str, start: int, end: int, candidates: list[tuple[int, int, int, int, int, int]],
-                    inside: list[Span], holder: str, dim: int, hashing: str = "fnv1a") -> list[list[int]]:
+                    inside: list[Span], holder: str, key: Callable[[str], int]) -> list[list[int]]:
     """Hashed features of each candidate target phrase of the evidence text[start:end]: its first and last
     word and character, its length, where it stands in the evidence, what surrounds it, the entities it
     is or holds (of `inside`, the evidence's), and whether it names the holder or a date or a figure."""
-    fixed, key = _fixed_target_keys(dim, hashing), feature_key(dim, hashing)
+    fixed = _fixed_target_keys(key)
     words, length, clause_of, position = fixed["words"], fixed["length"], fixed["clause"], fixed["position"]
     digits = list(accumulate((c.isdigit() for c in text[start:end]), initial=0))   # how many before each offset
     dates = list(accumulate((c in "年月日时" for c in text[start:end]), initial=0))
@@ -853,11 +853,10 @@ def target_features(text: str, start: int, end: int, candidates: list[tuple[int,
 
 
 @lru_cache(maxsize=4)
-def _fixed_target_keys(dim: int, hashing: str) -> dict:
+def _fixed_target_keys(key: Callable[[str], int]) -> dict:
     """The keys of the target features that take few values, hashed once; the numbered ones as lists."""
     names = ["at_start", "bias", "holder", "digit", "date", "cuts_entity"]
     names += [f"{kind}:{label}" for kind in ("is", "holds") for label in ("PER", "ORG", "LOC", "PRODUCT")]
-    key = feature_key(dim, hashing)
     keys: dict = {name: key(name) for name in names}
     for kind, top in (("position", 6), ("words", TARGET_MAX_WORDS), ("length", 10), ("clause", 3)):
         keys[kind] = [key(f"{kind}:{k}") for k in range(top + 1)]
@@ -869,8 +868,8 @@ class TargetModel:
     the evidence names what the stance is about, where no rule says."""
 
     def __init__(self, weights: np.ndarray, dim: int, name: str = "stance-targets", version: str = "1",
-                 hashing: str = "fnv1a"):
-        self.weights, self.dim, self.hashing = weights, dim, hashing
+                 hashing: str = UNNAMED_HASH):
+        self.weights, self.hashing, self.key = weights, hashing, feature_key(dim, hashing)
         self.margin = (weights[:, 1] - weights[:, 0]).astype(np.float64)     # columns: not the target, the target
         self.version = f"{name}@{version}"
 
@@ -878,14 +877,13 @@ class TargetModel:
     def load(cls, model_dir: Path) -> TargetModel:
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
         return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"],
-                   meta.get("hash", "fnv1a"))
+                   meta.get("hash", UNNAMED_HASH))
 
     def choose(self, text: str, bounds, entities: Entities, start: int, end: int, holder: str) -> str | None:
         candidates = target_candidates(text, bounds, entities, start, end)
         if not candidates:
             return None
-        features = target_features(text, start, end, candidates, entities.within(start, end), holder, self.dim,
-                                   self.hashing)
+        features = target_features(text, start, end, candidates, entities.within(start, end), holder, self.key)
         best = candidates[self.best(features)]
         return text[best[0]:best[1]]
 
@@ -939,7 +937,7 @@ def _cue_after(text: str, end: int, sentence_end: int) -> re.Match | None:
 
 
 def holder_features(text: str, s: int, e: int, start: int, end: int, holder: str, label: str | None,
-                    dim: int, hashing: str = "fnv1a") -> list[int]:
+                    key: Callable[[str], int]) -> list[int]:
     """Hashed features of one candidate holder: its kind, its last characters, what follows and precedes
     it, whether a cue, a colon or a quote is near, where it stands in the sentence."""
     names = [f"label:{label}", f"suffix1:{holder[-1:]}", f"suffix2:{holder[-2:]}", f"length:{min(len(holder), 6)}",
@@ -953,7 +951,7 @@ def holder_features(text: str, s: int, e: int, start: int, end: int, holder: str
     names.append(f"cue:{cue.group(0) if cue else None}")
     if cue:
         names.append(f"cue_gap:{min(cue.start() - end, 5)}")
-    return list(map(feature_key(dim, hashing), names))
+    return list(map(key, names))
 
 
 class HolderModel:
@@ -961,8 +959,8 @@ class HolderModel:
     in a sentence the rules found none in."""
 
     def __init__(self, weights: np.ndarray, dim: int, threshold: float, name: str = "stance-holders",
-                 version: str = "1", hashing: str = "fnv1a"):
-        self.weights, self.dim, self.hashing, self.threshold = weights, dim, hashing, threshold
+                 version: str = "1", hashing: str = UNNAMED_HASH):
+        self.weights, self.hashing, self.key, self.threshold = weights, hashing, feature_key(dim, hashing), threshold
         self.margin = (weights[:, 1] - weights[:, 0]).astype(np.float64)     # columns: not a holder, a holder
         self.version = f"{name}@{version}"
 
@@ -970,15 +968,14 @@ class HolderModel:
     def load(cls, model_dir: Path) -> HolderModel:
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
         return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["threshold"], meta["name"], meta["version"],
-                   meta.get("hash", "fnv1a"))
+                   meta.get("hash", UNNAMED_HASH))
 
     def find(self, text: str, s: int, e: int, entities: Entities,
              bounds=None) -> list[tuple[int, int, str, str | None]]:
         candidates = holder_candidates(text, s, e, entities, bounds)
         if not candidates:
             return []
-        scores = _scores(self.margin, [holder_features(text, s, e, start, end, holder, label, self.dim,
-                                                       self.hashing)
+        scores = _scores(self.margin, [holder_features(text, s, e, start, end, holder, label, self.key)
                                        for start, end, holder, label in candidates])
         probabilities = 1 / (1 + np.exp(-scores))
         found, seen = [], set()

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -42,7 +43,7 @@ from ..doc import Article, Doc
 from ..evaluate import PRF, holders_match, load_gold, overlap_f1, score_stances
 from ..segment import sentences, word_cutter
 from ..stance import (CNN_WIDTHS, WORD_VECTOR_FILES, Entities, EvidenceCNN, HolderModel, PolarityItem,
-                      PolarityModel, StanceFinder, TargetModel, holder_candidates, holder_features,
+                      PolarityModel, StanceFinder, TargetModel, feature_key, holder_candidates, holder_features,
                       lexicon_polarities, negation_marks, network_words, polarity_features, read_word_vectors,
                       stance_target, target_candidates, target_features)
 
@@ -97,7 +98,7 @@ def end_to_end(polarities: list[list[str]], docs: list[dict], found: list[list[d
     return score_stances(docs, _records(found, polarities))["pair"]
 
 
-def holder_rows(gold: dict, doc: Doc, dim: int) -> list[tuple[dict[int, float], int]]:
+def holder_rows(gold: dict, doc: Doc, key: Callable[[str], int]) -> list[tuple[dict[int, float], int]]:
     """Every candidate holder of every sentence, labelled 1 where the gold has a stance of that holder
     with evidence in that sentence."""
     rows = []
@@ -108,12 +109,11 @@ def holder_rows(gold: dict, doc: Doc, dim: int) -> list[tuple[dict[int, float], 
         for s, e in sentences(text):
             for start, end, holder, label in holder_candidates(text, s, e, entities, doc.tokens.get(name)):
                 y = any(holders_match(holder, h) and i < e and j > s for h, i, j in evidence)
-                features = holder_features(text, s, e, start, end, holder, label, dim, HOLDER_HASH)
-                rows.append((dict(Counter(features)), int(y)))
+                rows.append((dict(Counter(holder_features(text, s, e, start, end, holder, label, key))), int(y)))
     return rows
 
 
-def target_groups(gold: dict, doc: Doc, dim: int) -> list[dict]:
+def target_groups(gold: dict, doc: Doc, key: Callable[[str], int]) -> list[dict]:
     """For each gold stance whose evidence the article holds: the features of every candidate target
     phrase of that evidence and its character overlap with the gold target; the rules' fallback target
     (the first entity or clause) beside it as the baseline."""
@@ -132,7 +132,7 @@ def target_groups(gold: dict, doc: Doc, dim: int) -> list[dict]:
             continue
         phrases = [text[c[0]:c[1]] for c in candidates]
         groups.append({"features": target_features(text, start, end, candidates, entities.within(start, end),
-                                                   s["holder"], dim, TARGET_HASH),
+                                                   s["holder"], key),
                        "overlaps": [overlap_f1(p, s["target"]) for p in phrases], "phrases": phrases,
                        "rules": stance_target(text, start, end, None, entities, s["holder"]),
                        "gold": s["target"]})
@@ -181,7 +181,8 @@ def _fit_softmax(rows: list[dict[int, float]], labels: list[int], n_labels: int,
 
 def fit(data, dim: int, l2: float = 1e-4) -> np.ndarray:
     """The polarity classifier's weights from (evidence, cue, target, polarity) examples."""
-    rows = [polarity_features(ev, cue, tgt, dim, POLARITY_HASH) for ev, cue, tgt, _ in data]
+    key = feature_key(dim, POLARITY_HASH)
+    rows = [polarity_features(ev, cue, tgt, key) for ev, cue, tgt, _ in data]
     return _fit_softmax(rows, [LABELS.index(p) for *_, p in data], len(LABELS), dim, l2=l2)
 
 
@@ -305,12 +306,13 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     docs = load_gold(project_path("corpus/gold/stances.jsonl"))
     dev_docs = [d for d in load_gold(project_path("corpus/gold/dev.jsonl")) if d.get("stances")]
     analysed_docs, analysed_dev = analysed(docs), analysed(dev_docs)
-    rows = [holder_rows(d, a, dim) for d, a in zip(docs, analysed_docs)]
+    rows = [holder_rows(d, a, feature_key(dim, HOLDER_HASH)) for d, a in zip(docs, analysed_docs)]
     fold_of = [i % folds for i in range(len(docs))]
 
     # targets: the rules' fallback against the learned choice, from gold evidence, on held-out folds
-    groups = [target_groups(d, a, dim) for d, a in zip(docs, analysed_docs)]
-    dev_groups = [g for d, a in zip(dev_docs, analysed_dev) for g in target_groups(d, a, dim)]
+    target_key = feature_key(dim, TARGET_HASH)
+    groups = [target_groups(d, a, target_key) for d, a in zip(docs, analysed_docs)]
+    dev_groups = [g for d, a in zip(dev_docs, analysed_dev) for g in target_groups(d, a, target_key)]
     target_models, held_targets = [], {"rules": [], "model": []}
     for fold in range(folds):
         train_groups = [g for i in range(len(docs)) if fold_of[i] != fold for g in groups[i]]
