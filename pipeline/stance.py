@@ -104,6 +104,7 @@ _JOINERS = "、和与及"       # 英特尔、台积电 / 科茨和哈斯佩尔:
 ROLES = ("丈夫", "妻子", "父亲", "母亲", "儿子", "女儿", "男子", "女子", "男友", "女友", "前夫", "前妻", "车主", "司机",
          "房东", "原告", "被告", "被告人", "嫌疑人", "当事人", "受害人", "被害人", "事主")
 NOT_HOLDERS = ("记者", "笔者", "小编", "本报", "本台", "本网", "大家", "人们", "有人", "我们", "你们", "我", "你")
+BYLINES = ("作者", "编辑", "责编", "记者", "通讯员", "实习生", "摄影", "来源", "标题", "校对", "审核", "监制", "策划")
 PRONOUNS = {"他": "PER", "她": "PER", "其": None, "该公司": "ORG", "公司方面": "ORG", "对方": None, "他们": None}
 _PRONOUN = re.compile("(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + ")$")
 MAX_QUOTE = 400       # a quote of several sentences before its speaker (“…。…。”他说) is looked for this far back
@@ -661,6 +662,8 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
             and not _BETWEEN.sub("", text[whole.end:cue_start]):
         entity = whole
     if entity is not None and entity.start >= clause_from:
+        if entity.start > clause_from and text[entity.start - 1] in _SPOKEN_TO:    # 家人向程某提出: the one told
+            return _holders_in_clause(text, entity.start - 1, floor, entities, bounds)
         holders = [entity]
         pos = entity.start                                      # 英特尔、台积电等企业: one stance each
         while pos > clause_from and text[pos - 1] in _JOINERS:
@@ -732,7 +735,15 @@ def _quote_before(text: str, cue_start: int, sentence_start: int) -> tuple[int, 
     return max(start, end - MAX_EVIDENCE), end     # a long quote: its end, nearest the speaker
 
 
-def _evidence_after(text: str, start: int, sent_end: int) -> tuple[int, int]:
+_ADDRESSEE = re.compile(r"[^，,。；;：:！？!?“”\"「」]{1,12}[，,：:]")
+_COLON_AT_END = re.compile(r"\s*[：:]\s*$")     # a cue whose words follow on the next line
+
+
+def _evidence_after(text: str, start: int, sent_end: int, next_sentence=()) -> tuple[int, int]:
+    """What a cue at start introduces, up to its sentence's end; a cue that ends its line with a colon
+    introduces the next sentence (有网友表示：⏎比规模我们还没输过谁), given as next_sentence."""
+    if next_sentence and _COLON_AT_END.match(text, start, sent_end):
+        start, sent_end = next_sentence[0]
     while start < sent_end and text[start] in "，,：: “\"「":
         start += 1
     end = min(sent_end, start + MAX_EVIDENCE)
@@ -1006,7 +1017,7 @@ def handle_comments(text: str, field: str, sentence_ends: list[int]) -> list[Can
         said = _CUE_AT_END.search(handle)              # 网友@斯里先生爆料：, @兔小马zl留言称：
         if said:
             handle = _BETWEEN.sub("", handle[:said.start()])
-        if not handle or handle in NOT_HOLDERS or handle.endswith(("编辑", "记者")):
+        if not handle or handle in NOT_HOLDERS or handle.endswith(BYLINES):
             continue
         k = bisect_left(sentence_ends, m.end())
         stop, next_stop = (sentence_ends + [len(text), len(text)])[k:k + 2]
@@ -1042,6 +1053,8 @@ class StanceFinder:
                 said = m.end() + 2 if text.startswith("的是", m.end()) else m.end()      # 担心的是，…
                 while text[said:said + 1] in ("了", "到"):                       # 肯定了…, 感觉到了…
                     said += 1
+                if cue.endswith("告诉") and (told := _ADDRESSEE.match(text, said, e)):
+                    said = told.end()                                # 告诉小梅，他父亲…: not whom they told
                 cue_start = m.start()                          # 工会并不反对…: the negation is the cue's,
                 if cue in STANCE_VERBS or cue in NEGATED_VERBS:     # the holder stands before it and the
                     negated = negation_before(text, s, m.start())   # evidence keeps it
@@ -1049,7 +1062,8 @@ class StanceFinder:
                 for holder, label in find_holders(text, cue_start, s, entities, bounds):
                     if any(c.holder == holder and cue_start in (c.cue_end, c.start) for c in sentence_found):
                         continue                               # 表示担忧, 表示，不赞同…: one statement, one stance
-                    ev_start, ev_end = _evidence_after(text, said if cue_start == m.start() else cue_start, e)
+                    ev_start, ev_end = _evidence_after(text, said if cue_start == m.start() else cue_start, e,
+                                                       spans[k + 1:k + 2])
                     if ev_end - ev_start < 4:                  # “…”他说: the quote before is the evidence
                         span = _quote_before(text, cue_start, s)
                         if span is None:                       # 刘国正对队员的发挥表示满意: the clause itself
@@ -1064,8 +1078,8 @@ class StanceFinder:
                                                     field, obj, m.end()))
             if not sentence_found:                              # 接到韩先生报警，称…: the caller speaks
                 m = _REPORTED_BY.search(text, s, e)
-                if m:
-                    ev_start, ev_end = _evidence_after(text, m.end(), e)
+                if m and (span := _evidence_after(text, m.end(), e))[1] - span[0] >= 4:   # not 接到程某所说的报警。
+                    ev_start, ev_end = span
                     holder = _QUANTIFIER.sub("", m.group(1))
                     named = entities.ending_at(m.end(1))
                     sentence_found.append(Candidate(named.canonical or named.text if named else holder,
@@ -1090,10 +1104,10 @@ class StanceFinder:
                 m = re.search(r"([\u4e00-\u9fffA-Za-z·]{2,12})[：:]\s*[“\"「]?", text[s:e])
                 if m:
                     for holder, label in find_holders(text, s + m.end(1), s, entities, bounds):
-                        if label is None and _LATIN_NAME.fullmatch(holder):
-                            continue                    # display:none, nasdaq: algn: a label, not a speaker
+                        if label is None and (_LATIN_NAME.fullmatch(holder) or holder.endswith(BYLINES)):
+                            continue                    # display:none, 作者：文雪莉: a label, not a speaker
                         q = s + m.end()
-                        ev_start, ev_end = _evidence_after(text, q, e)
+                        ev_start, ev_end = _evidence_after(text, q, e, spans[k + 1:k + 2])
                         sentence_found.append(Candidate(holder, label, "：", ev_start, ev_end, field))
             if not sentence_found and found and text[s:s + 1] in "“\"「" and k > 0 and found[-1].end >= spans[k - 1][0]:
                 prev = found[-1]                                # a quote right after a holder's sentence: theirs
@@ -1103,7 +1117,7 @@ class StanceFinder:
                 for start, end, holder, label in self.holders.find(text, s, e, entities, bounds):
                     cue = _cue_after(text, end, e)
                     said = cue.end() if cue and cue.start() - end <= 2 else end   # 法院认定，…: after the cue
-                    ev_start, ev_end = _evidence_after(text, said, e)
+                    ev_start, ev_end = _evidence_after(text, said, e, spans[k + 1:k + 2])
                     if ev_end - ev_start < 4:                  # the holder closes the sentence: what came before
                         span = _evidence_before(text, s, start)
                         if span is None:

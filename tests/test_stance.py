@@ -64,6 +64,7 @@ def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor,
 
 @pytest.mark.parametrize("text, found", [
     ("卡车司机向警方表示，当时车速很慢。", {"卡车司机"}),                 # 向/对 someone: spoken to, not speaking
+    ("他的家人向程某提出了60万元的赔偿。", {"家人"}),                     # a name spoken to, too
     ("王女士对邻居说，这房子不能卖。", {"王女士"}),
     ("王先生昨天到场。他来到法院请求撤销判决。", {"王先生"}),             # 法院 is where he went
     ("可是后来同事表示，这件事不怪他。", {"同事"}),                      # conjunctions and times stay out
@@ -115,6 +116,16 @@ def test_a_cue_is_a_word_of_its_own(extractor):
     assert (s.holder, s.cue, s.evidence) == ("张先生", "发现", "自己被骗，立即报警")
     [s] = extractor("小海感觉到了真诚的灵魂。").stances                        # 到, 了 belong to the verb
     assert s.evidence == "真诚的灵魂"
+
+
+def test_the_evidence_is_what_was_said(extractor):
+    record = extractor("程某一脸焦灼地告诉小梅，他父亲生命垂危。")                # not whom it was told to
+    assert [(s.holder, s.evidence) for s in record.stances] == [("程某", "他父亲生命垂危")]
+    record = extractor("网友们展开了讨论\n有网友表示：\n比规模我们还没输过谁\n更有众多网友表示：\n有机会要去看看贵州的樱花")
+    assert [(s.holder, s.evidence) for s in record.stances] == [            # a cue ending its line: the next
+        ("网友", "比规模我们还没输过谁"), ("网友", "有机会要去看看贵州的樱花")]
+    assert extractor("作者：文雪莉\n编辑：吴建国").stances == []               # bylines say nothing
+    assert extractor("派出所也不曾接到程某所说的报警。").stances == []          # a report with nothing said
 
 
 def test_a_quote_of_several_sentences_belongs_to_the_speaker_after_it(extractor):
