@@ -706,6 +706,9 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
     return [(" ".join(words), None)]
 
 
+_TOLD = re.compile(r"(?:告诉|提醒|叮嘱|嘱咐|问|对|向|跟|给)(?:他|她|他们|她们|我|我们|你)$")   # 告诉他：… is said to him
+_HAN = re.compile(r"[\u4e00-\u9fff]")   # evidence without two Chinese characters is a page's code, not speech
+_NOT_A_NAME = re.compile(r"[{}<>\[\];=#/\\|*+~^$]")     # red{color: the tagger's reading of a page's CSS
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]{2,}(?: [A-Za-z][A-Za-z0-9_]*)*$")
 _LATIN_WORDS = {"app", "ceo", "cto", "vip", "ktv", "http", "https", "www", "com", "cn", "net", "tel", "email", "mail",
                 "qq", "id", "via"}     # compared lower-cased
@@ -735,7 +738,7 @@ def _quote_before(text: str, cue_start: int, sentence_start: int) -> tuple[int, 
     return max(start, end - MAX_EVIDENCE), end     # a long quote: its end, nearest the speaker
 
 
-_ADDRESSEE = re.compile(r"[^，,。；;：:！？!?“”\"「」]{1,12}[，,：:]")
+_ADDRESSEE = re.compile(r"[^，,。；;：:！？!?“”\"「」]{1,12}(?:[，,]|(?=[：:]))")   # the colon stays: it may end the line
 _COLON_AT_END = re.compile(r"\s*[：:]\s*$")     # a cue whose words follow on the next line
 
 
@@ -1102,13 +1105,13 @@ class StanceFinder:
                     sentence_found.append(Candidate(holder, label, m.group(2), ev_start, m.end(), field))
             if not sentence_found:                              # “…”他说 / 专家：“…” / 袁华君：骗子…
                 m = re.search(r"([\u4e00-\u9fffA-Za-z·]{2,12})[：:]\s*[“\"「]?", text[s:e])
-                if m:
+                if m and not _TOLD.search(m.group(1)):
                     for holder, label in find_holders(text, s + m.end(1), s, entities, bounds):
                         if label is None and (_LATIN_NAME.fullmatch(holder) or holder.endswith(BYLINES)):
                             continue                    # display:none, 作者：文雪莉: a label, not a speaker
-                        q = s + m.end()
-                        ev_start, ev_end = _evidence_after(text, q, e, spans[k + 1:k + 2])
-                        sentence_found.append(Candidate(holder, label, "：", ev_start, ev_end, field))
+                        ev_start, ev_end = _evidence_after(text, s + m.end(1), e, spans[k + 1:k + 2])
+                        if ev_end - ev_start >= 4:
+                            sentence_found.append(Candidate(holder, label, "：", ev_start, ev_end, field))
             if not sentence_found and found and text[s:s + 1] in "“\"「" and k > 0 and found[-1].end >= spans[k - 1][0]:
                 prev = found[-1]                                # a quote right after a holder's sentence: theirs
                 ev_start, ev_end = _evidence_after(text, s, e)
@@ -1133,7 +1136,7 @@ class StanceFinder:
                     people[c.holder] = _named_role(text, c.holder, entities)
                 if (person := people[c.holder]) is not None:
                     c.holder, c.holder_label = person.canonical or person.text, person.label
-        return found
+        return [c for c in found if not _NOT_A_NAME.search(c.holder) and len(_HAN.findall(text, c.start, c.end)) >= 2]
 
     def __call__(self, docs: list[Doc]) -> None:
         for doc in docs:

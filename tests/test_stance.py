@@ -124,8 +124,11 @@ def test_the_evidence_is_what_was_said(extractor):
     record = extractor("网友们展开了讨论\n有网友表示：\n比规模我们还没输过谁\n更有众多网友表示：\n有机会要去看看贵州的樱花")
     assert [(s.holder, s.evidence) for s in record.stances] == [            # a cue ending its line: the next
         ("网友", "比规模我们还没输过谁"), ("网友", "有机会要去看看贵州的樱花")]
+    record = extractor("张女士昨天来到店里。工作人员告诉她：\n这款手机不能退。")   # 她 is told, not telling
+    assert [(s.holder, s.evidence) for s in record.stances] == [("工作人员", "这款手机不能退")]
     assert extractor("作者：文雪莉\n编辑：吴建国").stances == []               # bylines say nothing
     assert extractor("派出所也不曾接到程某所说的报警。").stances == []          # a report with nothing said
+    assert extractor("#contentTuiguang_wx .p .red{color: #d9014a;}\n.box{ width:465px; height:125px;}").stances == []
 
 
 def test_a_quote_of_several_sentences_belongs_to_the_speaker_after_it(extractor):
