@@ -210,6 +210,7 @@ OPPOSE_WORDS = ("反对", "批评", "质疑", "担忧", "担心", "警告", "谴
                 "风险", "危害", "问题", "严重", "失去", "限制", "不希望", "最不希望", "替代", "遗憾", "愤怒", "气愤", "罚",
                 "处罚", "追究", "恶劣", "虚假", "假", "霸王", "坑")
 NEGATIONS = ("不", "没有", "没", "未", "并非", "非", "无")    # read by the trained features: kept as they learnt it
+_NOUN_AFTER_DE = re.compile(r"的(?:[\u4e00-\u9fff]{2}[、和与及])*$")
 _CLAUSE_END = re.compile(r"[，,。；;！？!?]")
 # a negation written right before a stance verb, not 不得不/不能不 (a double negation affirms); where its cue
 # begins, and what decides a negated verb's polarity (NEGATIONS above feed the models, this the rules)
@@ -1053,6 +1054,8 @@ class StanceFinder:
                 cue = m.group(0)
                 if text.startswith("的", m.end()) and not text.startswith("的是", m.end()):
                     continue                                   # 他反映的情况: the cue names a thing, says nothing
+                if cue in STANCE_VERBS and _NOUN_AFTER_DE.search(text, max(s, m.start() - 16), m.start()):
+                    continue                                   # 网民对法院工作的关心、监督和支持: a thing too
                 said = m.end() + 2 if text.startswith("的是", m.end()) else m.end()      # 担心的是，…
                 while text[said:said + 1] in ("了", "到"):                       # 肯定了…, 感觉到了…
                     said += 1

@@ -199,6 +199,8 @@ def test_a_name_ending_like_a_title_holds_what_follows_its_cue(extractor):
 
 def test_a_cue_that_names_a_thing_is_no_stance(extractor):
     assert stances(extractor, "张先生反映的情况属实。") == []               # 反映的情况: what was reported
+    assert holders(extractor, "法院感谢读者和网民对法院工作的关心、监督和支持。") == set()   # …的支持: a noun
+    assert holders(extractor, "这一做法得到了网友的支持。") == {"网友"}        # but a reaction names its holder
     [found] = extractor("王女士担心的是，孩子放学后没人照看。").stances       # 担心的是: what follows is hers
     assert (found.holder, found.polarity, found.evidence) == ("王女士", "oppose", "孩子放学后没人照看")
     [found] = extractor("村委会肯定了该镇的建设工作。").stances                # 肯定了: the object follows 了
