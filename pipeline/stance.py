@@ -60,7 +60,7 @@ _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经
                       r"[（(][^（）()]{1,30}[）)]|"                      # 查利斯（Eunice Chalice）表示
                       r"在接受采访时|接受采访时|在事后|事后|方面|等企业|等公司|等机构|等|们|二审|一审|"
                       r"最新|一直|仍|更|亦|均已|纷纷|普遍|联合|一致|立即|马上|先生|女士|听后|也都|"
-                      r"虽然|尽管|却|如是|隔空|分别|先后|相继|随即|首先|最终|最后|特地|特意|专门|明确|发声|"
+                      r"虽然|尽管|却|竟然|竟|如是|隔空|分别|先后|相继|随即|首先|最终|最后|特地|特意|专门|明确|发声|"
                       r"(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:[（(][^）)]{1,6}[）)])?|"       # 2月26日(星期二)
                       r"(?<![当本各外该])[\u4e00-\u9fff]{1,4}地|"            # 高兴地, 不可思议地
                       r"在[^，,。；;：:“”]{1,12}?(?:时|中|上|期间)|"             # 在峰会致辞中, 在微博上
@@ -78,7 +78,7 @@ GROUPS = ("供应链人士", "分析人士", "业内人士", "知情人士", "�
           "法官", "公诉人", "检方", "检察官", "检察机关", "客服", "从业者", "小伙伴", "物业", "会议", "政府", "学生",
           "读者", "粉丝", "商贩", "环卫工", "服务员", "保安", "医院", "学校", "银行",
           "校长", "院长", "局长", "主任", "书记", "镇长", "村长", "队长", "所长", "站长", "代表", "检测员", "原告",
-          "被告", "当事人", "受害人", "被害人", "目击者", "旁观者", "知情者", "男子", "女子", "妇女", "车主",
+          "被告", "被告人", "当事人", "受害人", "被害人", "目击者", "旁观者", "知情者", "男子", "女子", "妇女", "车主",
           "车友", "彩民", "开发者", "与会者", "人们", "运营商", "组织", "医界", "业界", "学界", "商界",
           "人员", "官员", "职员", "职工", "队员", "成员", "议员", "委员", "驾驶员", "乘务员", "消防员", "辅警", "警官",
           "网民", "农民", "渔民", "农户", "住户", "客户", "租户", "买家", "卖方", "买方", "主办方", "管理方",
@@ -116,8 +116,12 @@ _REACTION = re.compile(r"(?:引起|引发|招致|遭到|受到|得到|获得|赢
 
 
 def _group_name(phrase: str) -> str:
-    """The description of a group as a holder: 一些移民权利组织 → 移民权利组织, 前来报名的家长 → 家长."""
-    return _LEADING.sub("", re.sub(r"^.*[的之，,、]", "", _QUANTIFIER.sub("", phrase)))
+    """The description of a group as a holder: 一些移民权利组织 → 移民权利组织, 前来报名的家长 → 家长
+    (never cut into its group word: 被告人 keeps its 被)."""
+    described = re.sub(r"^.*[的之，,、]", "", _QUANTIFIER.sub("", phrase))
+    name = _LEADING.sub("", described)
+    group = _GROUP_END.search(described)
+    return name if group is None or len(name) >= len(group.group(0)) else group.group(0)
 
 
 _GROUP_WORDS = "|".join(sorted(GROUPS, key=len, reverse=True))
@@ -210,6 +214,7 @@ OPPOSE_WORDS = ("反对", "批评", "质疑", "担忧", "担心", "警告", "谴
                 "风险", "危害", "问题", "严重", "失去", "限制", "不希望", "最不希望", "替代", "遗憾", "愤怒", "气愤", "罚",
                 "处罚", "追究", "恶劣", "虚假", "假", "霸王", "坑")
 NEGATIONS = ("不", "没有", "没", "未", "并非", "非", "无")    # read by the trained features: kept as they learnt it
+_SURELY = re.compile(r"是|会|不|没|要|能|可以|也|都|就|还|得|有|在|比|很|无法|已")
 _NOUN_AFTER_DE = re.compile(r"的(?:[\u4e00-\u9fff]{2}[、和与及])*$")
 _CLAUSE_END = re.compile(r"[，,。；;！？!?]")
 # a negation written right before a stance verb, not 不得不/不能不 (a double negation affirms); where its cue
@@ -624,7 +629,7 @@ def find_holders(text: str, cue_start: int, floor: int, entities: Entities,
     return []
 
 
-_PASSIVE = re.compile(r"被([\u4e00-\u9fffA-Za-z·]{2,8}?)$")
+_PASSIVE = re.compile(r"被(?!告|害人|执行人|上诉人|申请人|保险人)([\u4e00-\u9fffA-Za-z·]{2,8}?)$")   # not 被告人说
 _OBJECT_MARKS = "为在对向给把被从跟与和让将的"
 _QUOTED_NAME = re.compile(r"[“\"「]([^“”\"「」\s，。！？；：,!?;:]{2,15})[”\"」]$")
 _SHOWN = re.compile(r"(?:出现|显示|弹出|跳出|写着|写有|印着|标着|打出|亮出|贴出|挂出)$")   # 屏幕出现“插入sim卡”提示
@@ -928,6 +933,13 @@ def holder_candidates(text: str, s: int, e: int, entities: Entities,
     return found
 
 
+def _past_particles(text: str, pos: int) -> int:
+    """pos moved past the 了 and 到 that close a verb (表示了深深的忏悔, 感觉到了…)."""
+    while text[pos:pos + 1] in ("了", "到"):
+        pos += 1
+    return pos
+
+
 def _cues(text: str, s: int, e: int, bounds):
     """Cue words in text[s:e] that end where a jieba word ends, or lead a longer one (发现自己, 承认错误):
     not 说 in 说法, 分析 in 分析师, 警告 in 民警告诉 (where 告诉 is then found)."""
@@ -1056,9 +1068,10 @@ class StanceFinder:
                     continue                                   # 他反映的情况: the cue names a thing, says nothing
                 if cue in STANCE_VERBS and _NOUN_AFTER_DE.search(text, max(s, m.start() - 16), m.start()):
                     continue                                   # 网民对法院工作的关心、监督和支持: a thing too
+                if cue == "肯定" and _SURELY.match(text, m.end()):
+                    continue                                   # 他也肯定不会…: "surely", not "affirms"
                 said = m.end() + 2 if text.startswith("的是", m.end()) else m.end()      # 担心的是，…
-                while text[said:said + 1] in ("了", "到"):                       # 肯定了…, 感觉到了…
-                    said += 1
+                said = _past_particles(text, said)                             # 肯定了…, 感觉到了…
                 if cue.endswith("告诉") and (told := _ADDRESSEE.match(text, said, e)):
                     said = told.end()                                # 告诉小梅，他父亲…: not whom they told
                 cue_start = m.start()                          # 工会并不反对…: the negation is the cue's,
@@ -1121,8 +1134,10 @@ class StanceFinder:
                 sentence_found.append(Candidate(prev.holder, prev.holder_label, None, ev_start, ev_end, field))
             if not sentence_found and self.holders is not None:   # 法院认定…, 原告要求…: learnt, not ruled
                 for start, end, holder, label in self.holders.find(text, s, e, entities, bounds):
+                    if start > s and text[start - 1] in _SPOKEN_TO:
+                        continue                               # 对受害人家属表示: who is spoken to, as in the rules
                     cue = _cue_after(text, end, e)
-                    said = cue.end() if cue and cue.start() - end <= 2 else end   # 法院认定，…: after the cue
+                    said = _past_particles(text, cue.end()) if cue and cue.start() - end <= 2 else end   # 法院认定，…
                     ev_start, ev_end = _evidence_after(text, said, e, spans[k + 1:k + 2])
                     if ev_end - ev_start < 4:                  # the holder closes the sentence: what came before
                         span = _evidence_before(text, s, start)

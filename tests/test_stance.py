@@ -65,6 +65,8 @@ def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor,
 @pytest.mark.parametrize("text, found", [
     ("卡车司机向警方表示，当时车速很慢。", {"卡车司机"}),                 # 向/对 someone: spoken to, not speaking
     ("他的家人向程某提出了60万元的赔偿。", {"家人"}),                     # a name spoken to, too
+    ("庭审最后，被告人对受害人家属表示了深深的忏悔。", {"被告人"}),         # 被告人: no passive 被
+    ("庭审中，被告人周某不认罪，被告人竟称钱不是他要的。", {"周某"}),        # 竟 stands between; the role is 周某
     ("王女士对邻居说，这房子不能卖。", {"王女士"}),
     ("王先生昨天到场。他来到法院请求撤销判决。", {"王先生"}),             # 法院 is where he went
     ("可是后来同事表示，这件事不怪他。", {"同事"}),                      # conjunctions and times stay out
@@ -203,6 +205,7 @@ def test_a_cue_that_names_a_thing_is_no_stance(extractor):
     assert holders(extractor, "这一做法得到了网友的支持。") == {"网友"}        # but a reaction names its holder
     [found] = extractor("王女士担心的是，孩子放学后没人照看。").stances       # 担心的是: what follows is hers
     assert (found.holder, found.polarity, found.evidence) == ("王女士", "oppose", "孩子放学后没人照看")
+    assert stances(extractor, "平台肯定是应该承担一部分责任的。") == []       # 肯定是: "surely", not "affirms"
     [found] = extractor("村委会肯定了该镇的建设工作。").stances                # 肯定了: the object follows 了
     assert (found.target, found.evidence) == ("该镇的建设工作", "该镇的建设工作")
 
