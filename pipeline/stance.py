@@ -214,6 +214,7 @@ OPPOSE_WORDS = ("反对", "批评", "质疑", "担忧", "担心", "警告", "谴
                 "风险", "危害", "问题", "严重", "失去", "限制", "不希望", "最不希望", "替代", "遗憾", "愤怒", "气愤", "罚",
                 "处罚", "追究", "恶劣", "虚假", "假", "霸王", "坑")
 NEGATIONS = ("不", "没有", "没", "未", "并非", "非", "无")    # read by the trained features: kept as they learnt it
+_SAID_AGAIN = re.compile(r"(?:说|道|称)(?=[：:，,“\"「])")
 _SURELY = re.compile(r"是|会|不|没|要|能|可以|也|都|就|还|得|有|在|比|很|无法|已")
 _NOUN_AFTER_DE = re.compile(r"的(?:[\u4e00-\u9fff]{2}[、和与及])*$")
 _CLAUSE_END = re.compile(r"[，,。；;！？!?]")
@@ -744,7 +745,7 @@ def _quote_before(text: str, cue_start: int, sentence_start: int) -> tuple[int, 
     return max(start, end - MAX_EVIDENCE), end     # a long quote: its end, nearest the speaker
 
 
-_ADDRESSEE = re.compile(r"[^，,。；;：:！？!?“”\"「」]{1,12}(?:[，,]|(?=[：:]))")   # the colon stays: it may end the line
+_ADDRESSEE = re.compile(r"[^，,。；;：:！？!?“”\"「」]{1,6}(?:[，,]|(?=[：:]))")   # the colon stays: it may end the line
 _COLON_AT_END = re.compile(r"\s*[：:]\s*$")     # a cue whose words follow on the next line
 
 
@@ -958,9 +959,20 @@ def _ends_word(bounds, start: int, end: int) -> bool:
     return bounds[k] == end or (bounds[k - 1] == start and bounds[k] - end >= 2)
 
 
+def _says_nothing(text: str, m: re.Match, floor: int) -> bool:
+    """A cue word (m) used as something else: a thing (他反映的情况, 对法院工作的关心、监督和支持), an adverb
+    (他也肯定不会…: "surely"), a manner of speaking or a name (说着一口普通话, 被称之为冰山总裁)."""
+    cue, end = m.group(0), m.end()
+    return (text.startswith("的", end) and not text.startswith("的是", end)) \
+        or (cue in STANCE_VERBS and _NOUN_AFTER_DE.search(text, max(floor, m.start() - 16), m.start()) is not None) \
+        or (cue == "肯定" and _SURELY.match(text, end) is not None) \
+        or (cue == "说" and text.startswith("着", end)) or (cue == "称" and text.startswith(("之为", "为"), end))
+
+
 def _cue_after(text: str, end: int, sentence_end: int) -> re.Match | None:
     """The first cue word within ten characters after a candidate holder."""
-    return _CUE.search(text, end, min(sentence_end, end + 10))
+    stop = min(sentence_end, end + 10)
+    return next((m for m in _CUE.finditer(text, end, stop) if not _says_nothing(text, m, end)), None)
 
 
 def holder_features(text: str, s: int, e: int, start: int, end: int, holder: str, label: str | None,
@@ -1064,14 +1076,12 @@ class StanceFinder:
                 continue
             for m in _cues(text, s, e, bounds):
                 cue = m.group(0)
-                if text.startswith("的", m.end()) and not text.startswith("的是", m.end()):
-                    continue                                   # 他反映的情况: the cue names a thing, says nothing
-                if cue in STANCE_VERBS and _NOUN_AFTER_DE.search(text, max(s, m.start() - 16), m.start()):
-                    continue                                   # 网民对法院工作的关心、监督和支持: a thing too
-                if cue == "肯定" and _SURELY.match(text, m.end()):
-                    continue                                   # 他也肯定不会…: "surely", not "affirms"
+                if _says_nothing(text, m, s):
+                    continue
                 said = m.end() + 2 if text.startswith("的是", m.end()) else m.end()      # 担心的是，…
                 said = _past_particles(text, said)                             # 肯定了…, 感觉到了…
+                if (again := _SAID_AGAIN.match(text, said)) is not None:
+                    said = again.end()                                          # 辩解说：“…”: one statement
                 if cue.endswith("告诉") and (told := _ADDRESSEE.match(text, said, e)):
                     said = told.end()                                # 告诉小梅，他父亲…: not whom they told
                 cue_start = m.start()                          # 工会并不反对…: the negation is the cue's,
@@ -1126,7 +1136,7 @@ class StanceFinder:
                         if label is None and (_LATIN_NAME.fullmatch(holder) or holder.endswith(BYLINES)):
                             continue                    # display:none, 作者：文雪莉: a label, not a speaker
                         ev_start, ev_end = _evidence_after(text, s + m.end(1), e, spans[k + 1:k + 2])
-                        if ev_end - ev_start >= 4:
+                        if ev_end - ev_start >= 4 and text[ev_start] != "《":      # 克雷夫茨:《犹太人和钱》: a citation
                             sentence_found.append(Candidate(holder, label, "：", ev_start, ev_end, field))
             if not sentence_found and found and text[s:s + 1] in "“\"「" and k > 0 and found[-1].end >= spans[k - 1][0]:
                 prev = found[-1]                                # a quote right after a holder's sentence: theirs
@@ -1137,7 +1147,7 @@ class StanceFinder:
                     if start > s and text[start - 1] in _SPOKEN_TO:
                         continue                               # 对受害人家属表示: who is spoken to, as in the rules
                     cue = _cue_after(text, end, e)
-                    said = _past_particles(text, cue.end()) if cue and cue.start() - end <= 2 else end   # 法院认定，…
+                    said = _past_particles(text, cue.end()) if cue and not _CLAUSE_END.search(text, end, cue.start()) else end
                     ev_start, ev_end = _evidence_after(text, said, e, spans[k + 1:k + 2])
                     if ev_end - ev_start < 4:                  # the holder closes the sentence: what came before
                         span = _evidence_before(text, s, start)

@@ -128,6 +128,14 @@ def test_the_evidence_is_what_was_said(extractor):
         ("网友", "比规模我们还没输过谁"), ("网友", "有机会要去看看贵州的樱花")]
     record = extractor("张女士昨天来到店里。工作人员告诉她：\n这款手机不能退。")   # 她 is told, not telling
     assert [(s.holder, s.evidence) for s in record.stances] == [("工作人员", "这款手机不能退")]
+    record = extractor("面对讯问，尹长安辩解说:“我在任局长期间，为一些人提供了帮助。”")   # 辩解说: one statement
+    assert [(s.holder, s.evidence) for s in record.stances] == [("尹长安", "我在任局长期间，为一些人提供了帮助")]
+    record = extractor("发视频的网友还配了文字表示，这是交警在治理违法停车。")     # the holder model's, after its cue
+    assert [(s.holder, s.evidence) for s in record.stances] == [("网友", "这是交警在治理违法停车")]
+    record = extractor("索菲安慰她，告诉她马上有人会来救她，还把她的头枕在楼梯上。")   # no addressee that long
+    assert [s.evidence for s in record.stances] == ["她马上有人会来救她，还把她的头枕在楼梯上"]
+    assert extractor("伍老板是个风趣的人，说着一口不标准的普通话。许静被员工称之为冰山总裁。").stances == []
+    assert extractor("(杰拉尔德·克雷夫茨:《犹太人和钱》，顾骏译，1992年)").stances == []         # a citation
     assert extractor("作者：文雪莉\n编辑：吴建国").stances == []               # bylines say nothing
     assert extractor("派出所也不曾接到程某所说的报警。").stances == []          # a report with nothing said
     assert extractor("#contentTuiguang_wx .p .red{color: #d9014a;}\n.box{ width:465px; height:125px;}").stances == []
