@@ -190,7 +190,7 @@ def _description_words(text: str, start: int, end: int, bounds) -> tuple[int, tu
 
 # a social-media comment quoted by its handle: @涛涛 : 向这样的交警敬礼！ (not an e-mail address, not a byline)
 _HANDLE = re.compile(r"(?<![A-Za-z0-9_.])[@＠]([^\s@＠：:，,。！？!?“”\"「」]{1,20}?)\s*[：:]")
-_REPORTED_BY = re.compile(r"接到([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:的)?(?:报警|报案|举报|投诉|求助)[，,]?(称|说|表示)?")
+_REPORTED_BY = re.compile(r"接到(?![的各多])([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:的)?(?:报警|报案|举报|投诉|求助)[，,]?(称|说|表示)?")
 
 
 @dataclass
@@ -961,9 +961,11 @@ def _ends_word(bounds, start: int, end: int) -> bool:
 
 def _says_nothing(text: str, m: re.Match, floor: int) -> bool:
     """A cue word (m) used as something else: a thing (他反映的情况, 对法院工作的关心、监督和支持), an adverb
-    (他也肯定不会…: "surely"), a manner of speaking or a name (说着一口普通话, 被称之为冰山总裁)."""
+    (他也肯定不会…: "surely"), a manner of speaking or a name (说着一口普通话, 被称之为冰山总裁), part of a
+    title (下达了《责令改正通知书》)."""
     cue, end = m.group(0), m.end()
     return (text.startswith("的", end) and not text.startswith("的是", end)) \
+        or text.rfind("《", floor, m.start()) > text.rfind("》", floor, m.start()) \
         or (cue in STANCE_VERBS and _NOUN_AFTER_DE.search(text, max(floor, m.start() - 16), m.start()) is not None) \
         or (cue == "肯定" and _SURELY.match(text, end) is not None) \
         or (cue == "说" and text.startswith("着", end)) or (cue == "称" and text.startswith(("之为", "为"), end))
@@ -1107,7 +1109,7 @@ class StanceFinder:
                                                     field, obj, m.end()))
             if not sentence_found:                              # 接到韩先生报警，称…: the caller speaks
                 m = _REPORTED_BY.search(text, s, e)
-                if m and (span := _evidence_after(text, m.end(), e))[1] - span[0] >= 4:   # not 接到程某所说的报警。
+                if m and m.group(2) and (span := _evidence_after(text, m.end(), e))[1] - span[0] >= 4:
                     ev_start, ev_end = span
                     holder = _QUANTIFIER.sub("", m.group(1))
                     named = entities.ending_at(m.end(1))

@@ -138,6 +138,9 @@ def test_the_evidence_is_what_was_said(extractor):
     assert extractor("(杰拉尔德·克雷夫茨:《犹太人和钱》，顾骏译，1992年)").stances == []         # a citation
     assert extractor("作者：文雪莉\n编辑：吴建国").stances == []               # bylines say nothing
     assert extractor("派出所也不曾接到程某所说的报警。").stances == []          # a report with nothing said
+    assert extractor("指挥中心接到的各类报警数环比下降4.2%。接到黄先生报案后，民警锁定了嫌疑人。").stances == []
+    [s] = extractor("警方接到韩先生报警，称其被骗3万元。").stances                    # the caller says it
+    assert (s.holder, s.evidence) == ("韩先生", "其被骗3万元")
     assert extractor("#contentTuiguang_wx .p .red{color: #d9014a;}\n.box{ width:465px; height:125px;}").stances == []
 
 
@@ -214,6 +217,7 @@ def test_a_cue_that_names_a_thing_is_no_stance(extractor):
     [found] = extractor("王女士担心的是，孩子放学后没人照看。").stances       # 担心的是: what follows is hers
     assert (found.holder, found.polarity, found.evidence) == ("王女士", "oppose", "孩子放学后没人照看")
     assert stances(extractor, "平台肯定是应该承担一部分责任的。") == []       # 肯定是: "surely", not "affirms"
+    assert stances(extractor, "城管部门对该餐馆下达了《责令改正通知书》。") == []         # a word of a title
     [found] = extractor("村委会肯定了该镇的建设工作。").stances                # 肯定了: the object follows 了
     assert (found.target, found.evidence) == ("该镇的建设工作", "该镇的建设工作")
 
