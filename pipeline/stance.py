@@ -133,7 +133,7 @@ _PREDICATE_TAGS = frozenset("v vg vi vd d ad dg df r rr rg rz c p f u ul uv ud u
 _DESCRIBING_WORDS = ("相关", "内部", "周边", "周围", "附近", "业内", "国内", "境内", "境外", "海外")
 # tagged as nouns or verbal nouns, they end a description (路透社援引知情人士, 连员工, 故三中院); tagged so
 # that the group after them still holds the stance
-_STOPPING_WORDS = {"援引": "c", "连": "d", "故": "c"}
+_STOPPING_WORDS = {"援引": "c", "连": "d", "故": "c", "经": "c", "直到": "p"}   # 经 as in 经交警部门认定
 _SURNAMES = set("向何曾但于")       # surnames jieba reads as prepositions or adverbs: 向书记, 何律师
 _SPOKEN_TO = "向对跟给"             # 卡车司机向警方表示: who comes before these speaks to who comes after
 
@@ -214,6 +214,7 @@ OPPOSE_WORDS = ("反对", "批评", "质疑", "担忧", "担心", "警告", "谴
                 "风险", "危害", "问题", "严重", "失去", "限制", "不希望", "最不希望", "替代", "遗憾", "愤怒", "气愤", "罚",
                 "处罚", "追究", "恶劣", "虚假", "假", "霸王", "坑")
 NEGATIONS = ("不", "没有", "没", "未", "并非", "非", "无")    # read by the trained features: kept as they learnt it
+_LIST = re.compile(r"(?:[^，,。；;：:、]{1,12}、){2,}[^，,。；;：:、]{1,12}")
 _SAID_AGAIN = re.compile(r"(?:说|道|称)(?=[：:，,“\"「])")
 _SURELY = re.compile(r"是|会|不|没|要|能|可以|也|都|就|还|得|有|在|比|很|无法|已")
 _NOUN_AFTER_DE = re.compile(r"的(?:[\u4e00-\u9fff]{2}[、和与及])*$")
@@ -1138,7 +1139,8 @@ class StanceFinder:
                         if label is None and (_LATIN_NAME.fullmatch(holder) or holder.endswith(BYLINES)):
                             continue                    # display:none, 作者：文雪莉: a label, not a speaker
                         ev_start, ev_end = _evidence_after(text, s + m.end(1), e, spans[k + 1:k + 2])
-                        if ev_end - ev_start >= 4 and text[ev_start] != "《":      # 克雷夫茨:《犹太人和钱》: a citation
+                        if ev_end - ev_start >= 4 and text[ev_start] != "《" and label != "LOC" \
+                                and not _LIST.fullmatch(text, ev_start, ev_end):    # not 《title》, 杭州市:上城区、…
                             sentence_found.append(Candidate(holder, label, "：", ev_start, ev_end, field))
             if not sentence_found and found and text[s:s + 1] in "“\"「" and k > 0 and found[-1].end >= spans[k - 1][0]:
                 prev = found[-1]                                # a quote right after a holder's sentence: theirs

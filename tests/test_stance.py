@@ -66,6 +66,9 @@ def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor,
     ("卡车司机向警方表示，当时车速很慢。", {"卡车司机"}),                 # 向/对 someone: spoken to, not speaking
     ("他的家人向程某提出了60万元的赔偿。", {"家人"}),                     # a name spoken to, too
     ("庭审最后，被告人对受害人家属表示了深深的忏悔。", {"被告人"}),         # 被告人: no passive 被
+    ("事故经交警部门认定，李某负事故的全部责任。", {"交警部门"}),            # 经 (by) is no part of it
+    ("直到交警说“你老公没什么大事”，她才放下心来。", {"交警"}),
+    ("名单如下。\n杭州市:上城区、江干区、西湖区、萧山区", set()),          # a list after a place, no speech
     ("庭审中，被告人周某不认罪，被告人竟称钱不是他要的。", {"周某"}),        # 竟 stands between; the role is 周某
     ("王女士对邻居说，这房子不能卖。", {"王女士"}),
     ("王先生昨天到场。他来到法院请求撤销判决。", {"王先生"}),             # 法院 is where he went
