@@ -215,6 +215,7 @@ OPPOSE_WORDS = ("反对", "批评", "质疑", "担忧", "担心", "警告", "谴
                 "处罚", "追究", "恶劣", "虚假", "假", "霸王", "坑")
 NEGATIONS = ("不", "没有", "没", "未", "并非", "非", "无")    # read by the trained features: kept as they learnt it
 _LIST = re.compile(r"(?:[^，,。；;：:、]{1,12}、){2,}[^，,。；;：:、]{1,12}")
+_AFTER_IT = re.compile(r"(?:之后|以后|后|时)(?=[，,]|[将便就立即随即迅速马上])")   # 民警发现后将其拦下: when, not what
 _SAID_AGAIN = re.compile(r"(?:说|道|称)(?=[：:，,“\"「])")
 _SURELY = re.compile(r"是|会|不|没|要|能|可以|也|都|就|还|得|有|在|比|很|无法|已")
 _NOUN_AFTER_DE = re.compile(r"的(?:[\u4e00-\u9fff]{2}[、和与及])*$")
@@ -963,13 +964,14 @@ def _ends_word(bounds, start: int, end: int) -> bool:
 def _says_nothing(text: str, m: re.Match, floor: int) -> bool:
     """A cue word (m) used as something else: a thing (他反映的情况, 对法院工作的关心、监督和支持), an adverb
     (他也肯定不会…: "surely"), a manner of speaking or a name (说着一口普通话, 被称之为冰山总裁), part of a
-    title (下达了《责令改正通知书》)."""
+    title (下达了《责令改正通知书》), a time (民警发现后将其拦下)."""
     cue, end = m.group(0), m.end()
     return (text.startswith("的", end) and not text.startswith("的是", end)) \
         or text.rfind("《", floor, m.start()) > text.rfind("》", floor, m.start()) \
         or (cue in STANCE_VERBS and _NOUN_AFTER_DE.search(text, max(floor, m.start() - 16), m.start()) is not None) \
         or (cue == "肯定" and _SURELY.match(text, end) is not None) \
-        or (cue == "说" and text.startswith("着", end)) or (cue == "称" and text.startswith(("之为", "为"), end))
+        or (cue == "说" and text.startswith("着", end)) or (cue == "称" and text.startswith(("之为", "为"), end)) \
+        or _AFTER_IT.match(text, end) is not None
 
 
 def _cue_after(text: str, end: int, sentence_end: int) -> re.Match | None:

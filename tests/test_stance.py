@@ -221,6 +221,8 @@ def test_a_cue_that_names_a_thing_is_no_stance(extractor):
     assert (found.holder, found.polarity, found.evidence) == ("王女士", "oppose", "孩子放学后没人照看")
     assert stances(extractor, "平台肯定是应该承担一部分责任的。") == []       # 肯定是: "surely", not "affirms"
     assert stances(extractor, "城管部门对该餐馆下达了《责令改正通知书》。") == []         # a word of a title
+    assert stances(extractor, "他闯了红灯，民警发现后将其拦下。") == []                # 发现后: a time
+    assert holders(extractor, "张先生发现后备箱被撬了。") == {"张先生"}              # not 后备箱
     [found] = extractor("村委会肯定了该镇的建设工作。").stances                # 肯定了: the object follows 了
     assert (found.target, found.evidence) == ("该镇的建设工作", "该镇的建设工作")
 
