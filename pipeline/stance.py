@@ -56,7 +56,7 @@ _CUE = re.compile("|".join(CUES))
 _CUE_AT_END = re.compile(f"(?:{'|'.join(CUES)})$")
 # what may stand between a holder and its cue: 也, 多次, 对此, 在接受采访时, 方面 …
 _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经|多次|一再|再次|公开|随后|当即|同时|此前|近日|日前|"
-                      r"昨日|今天|昨天|当天|当晚|当日|对此|就此|(?:在|对|向)?(?:接受)?[\u4e00-\u9fffA-Za-z《》]{0,10}?记者(?:采访时?)?|"
+                      r"昨日|今天|昨天|当天|当晚|当日|周[一二三四五六日]|星期[一二三四五六日天]|对此|就此|(?:在|对|向)?(?:接受)?[\u4e00-\u9fffA-Za-z《》]{0,10}?记者(?:采访时?)?|"
                       r"[（(][^（）()]{1,30}[）)]|"                      # 查利斯（Eunice Chalice）表示
                       r"在接受采访时|接受采访时|在事后|事后|方面|等企业|等公司|等机构|等|们|二审|一审|"
                       r"最新|一直|仍|更|亦|均已|纷纷|普遍|联合|一致|立即|马上|先生|女士|听后|也都|"
@@ -671,7 +671,8 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
             and not _BETWEEN.sub("", text[whole.end:cue_start]):
         entity = whole
     if entity is not None and entity.start >= clause_from:
-        if entity.start > clause_from and text[entity.start - 1] in _SPOKEN_TO:    # 家人向程某提出: the one told
+        if entity.start > clause_from and text[entity.start - 1] in _SPOKEN_TO + "在":   # 家人向程某提出: the one
+            # told; 凯勒在参议院外交委员会说: where it was said
             return _holders_in_clause(text, entity.start - 1, floor, entities, bounds)
         holders = [entity]
         pos = entity.start                                      # 英特尔、台积电等企业: one stance each
@@ -964,14 +965,17 @@ def _ends_word(bounds, start: int, end: int) -> bool:
 def _says_nothing(text: str, m: re.Match, floor: int) -> bool:
     """A cue word (m) used as something else: a thing (他反映的情况, 对法院工作的关心、监督和支持), an adverb
     (他也肯定不会…: "surely"), a manner of speaking or a name (说着一口普通话, 被称之为冰山总裁), part of a
-    title (下达了《责令改正通知书》), a time (民警发现后将其拦下)."""
+    title (下达了《责令改正通知书》), a time (民警发现后将其拦下), a circumstance (在有关部门支持下), a name
+    (西成客专（又称西成高铁）)."""
     cue, end = m.group(0), m.end()
     return (text.startswith("的", end) and not text.startswith("的是", end)) \
         or text.rfind("《", floor, m.start()) > text.rfind("》", floor, m.start()) \
         or (cue in STANCE_VERBS and _NOUN_AFTER_DE.search(text, max(floor, m.start() - 16), m.start()) is not None) \
         or (cue == "肯定" and _SURELY.match(text, end) is not None) \
         or (cue == "说" and text.startswith("着", end)) or (cue == "称" and text.startswith(("之为", "为"), end)) \
-        or _AFTER_IT.match(text, end) is not None
+        or _AFTER_IT.match(text, end) is not None \
+        or (cue in STANCE_VERBS and text.startswith("下", end)) \
+        or (cue == "称" and text[m.start() - 1:m.start()] in ("又", "简", "俗", "号", "堪", "统"))
 
 
 def _cue_after(text: str, end: int, sentence_end: int) -> re.Match | None:

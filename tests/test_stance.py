@@ -68,6 +68,9 @@ def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor,
     ("庭审最后，被告人对受害人家属表示了深深的忏悔。", {"被告人"}),         # 被告人: no passive 被
     ("事故经交警部门认定，李某负事故的全部责任。", {"交警部门"}),            # 经 (by) is no part of it
     ("直到交警说“你老公没什么大事”，她才放下心来。", {"交警"}),
+    ("上将罗伯特·凯勒周二在参议院外交委员会说，军方有义务遵从合法的命令。", {"罗伯特·凯勒"}),   # not where
+    ("在市局相关业务部门支持下，警方成立专案组展开调查。", set()),           # 在…支持下: a circumstance
+    ("7月以来，西成客专（又称西成高铁）正在加紧测试。", set()),             # 又称: a name
     ("名单如下。\n杭州市:上城区、江干区、西湖区、萧山区", set()),          # a list after a place, no speech
     ("庭审中，被告人周某不认罪，被告人竟称钱不是他要的。", {"周某"}),        # 竟 stands between; the role is 周某
     ("王女士对邻居说，这房子不能卖。", {"王女士"}),
