@@ -717,6 +717,8 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
 
 
 _TOLD = re.compile(r"(?:告诉|提醒|叮嘱|嘱咐|问|对|向|跟|给)(?:他|她|他们|她们|我|我们|你)$")   # 告诉他：… is said to him
+_DECLINED = re.compile(r"(?:拒绝|不便|不愿|不方便|无法|没有|未)?(?:接受(?:记者)?采访|采访|回应|置评|透露|回答|作答|评论)"
+                       r"(?:更多)?(?:细节|详情|情况|信息)?")     # 彭峥嵘拒绝接受采访, 客服称不便透露: nothing said
 _HAN = re.compile(r"[\u4e00-\u9fff]")   # evidence without two Chinese characters is a page's code, not speech
 _NOT_A_NAME = re.compile(r"[{}<>\[\];=#/\\|*+~^$]")     # red{color: the tagger's reading of a page's CSS
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]{2,}(?: [A-Za-z][A-Za-z0-9_]*)*$")
@@ -1174,7 +1176,8 @@ class StanceFinder:
                     people[c.holder] = _named_role(text, c.holder, entities)
                 if (person := people[c.holder]) is not None:
                     c.holder, c.holder_label = person.canonical or person.text, person.label
-        return [c for c in found if not _NOT_A_NAME.search(c.holder) and len(_HAN.findall(text, c.start, c.end)) >= 2]
+        return [c for c in found if not _NOT_A_NAME.search(c.holder) and len(_HAN.findall(text, c.start, c.end)) >= 2
+                and not _DECLINED.fullmatch(text, c.start, c.end)]
 
     def __call__(self, docs: list[Doc]) -> None:
         for doc in docs:

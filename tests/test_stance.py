@@ -142,6 +142,7 @@ def test_the_evidence_is_what_was_said(extractor):
     assert [s.evidence for s in record.stances] == ["她马上有人会来救她，还把她的头枕在楼梯上"]
     assert extractor("伍老板是个风趣的人，说着一口不标准的普通话。许静被员工称之为冰山总裁。").stances == []
     assert extractor("(杰拉尔德·克雷夫茨:《犹太人和钱》，顾骏译，1992年)").stances == []         # a citation
+    assert extractor("负责人彭峥嵘拒绝接受采访。该客服人员却称不便透露。").stances == []   # declining says nothing
     assert extractor("作者：文雪莉\n编辑：吴建国").stances == []               # bylines say nothing
     assert extractor("派出所也不曾接到程某所说的报警。").stances == []          # a report with nothing said
     assert extractor("指挥中心接到的各类报警数环比下降4.2%。接到黄先生报案后，民警锁定了嫌疑人。").stances == []
