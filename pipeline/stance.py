@@ -27,7 +27,7 @@ import pickle
 import re
 import zlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain
@@ -56,7 +56,8 @@ _CUE = re.compile("|".join(CUES))
 _CUE_AT_END = re.compile(f"(?:{'|'.join(CUES)})$")
 # what may stand between a holder and its cue: 也, 多次, 对此, 在接受采访时, 方面 …
 _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经|多次|一再|再次|公开|随后|当即|同时|此前|近日|日前|"
-                      r"昨日|今天|昨天|当天|当晚|当日|周[一二三四五六日]|星期[一二三四五六日天]|对此|就此|(?:在|对|向)?(?:接受)?[\u4e00-\u9fffA-Za-z《》]{0,10}?记者(?:采访时?)?|"
+                      r"昨日|今天|昨天|当天|当晚|当日|周[一二三四五六日]|星期[一二三四五六日天]|对此|就此|"
+                      r"(?:在|对|向)?(?:接受)?[\u4e00-\u9fffA-Za-z《》]{0,10}?记者(?:采访时?)?|"
                       r"[（(][^（）()]{1,30}[）)]|"                      # 查利斯（Eunice Chalice）表示
                       r"在接受采访时|接受采访时|在事后|事后|方面|等企业|等公司|等机构|等|们|二审|一审|"
                       r"最新|一直|仍|更|亦|均已|纷纷|普遍|联合|一致|立即|马上|先生|女士|听后|也都|"
@@ -214,11 +215,6 @@ OPPOSE_WORDS = ("反对", "批评", "质疑", "担忧", "担心", "警告", "谴
                 "风险", "危害", "问题", "严重", "失去", "限制", "不希望", "最不希望", "替代", "遗憾", "愤怒", "气愤", "罚",
                 "处罚", "追究", "恶劣", "虚假", "假", "霸王", "坑")
 NEGATIONS = ("不", "没有", "没", "未", "并非", "非", "无")    # read by the trained features: kept as they learnt it
-_LIST = re.compile(r"(?:[^，,。；;：:、]{1,12}、){2,}[^，,。；;：:、]{1,12}")
-_AFTER_IT = re.compile(r"(?:之后|以后|后|时)(?=[，,]|[将便就立即随即迅速马上])")   # 民警发现后将其拦下: when, not what
-_SAID_AGAIN = re.compile(r"(?:说|道|称)(?=[：:，,“\"「])")
-_SURELY = re.compile(r"是|会|不|没|要|能|可以|也|都|就|还|得|有|在|比|很|无法|已")
-_NOUN_AFTER_DE = re.compile(r"的(?:[\u4e00-\u9fff]{2}[、和与及])*$")
 _CLAUSE_END = re.compile(r"[，,。；;！？!?]")
 # a negation written right before a stance verb, not 不得不/不能不 (a double negation affirms); where its cue
 # begins, and what decides a negated verb's polarity (NEGATIONS above feed the models, this the rules)
@@ -716,6 +712,7 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
     return [(" ".join(words), None)]
 
 
+_LIST = re.compile(r"(?:[^，,。；;：:、]{1,12}、){2,}[^，,。；;：:、]{1,12}")      # 杭州市:上城区、江干区、…
 _TOLD = re.compile(r"(?:告诉|提醒|叮嘱|嘱咐|问|对|向|跟|给)(?:他|她|他们|她们|我|我们|你)$")   # 告诉他：… is said to him
 _DECLINED = re.compile(r"(?:拒绝|不便|不愿|不方便|无法|没有|未)?(?:接受(?:记者)?采访|采访|回应|置评|透露|回答|作答|评论)"
                        r"(?:更多)?(?:细节|详情|情况|信息)?")     # 彭峥嵘拒绝接受采访, 客服称不便透露: nothing said
@@ -750,11 +747,13 @@ def _quote_before(text: str, cue_start: int, sentence_start: int) -> tuple[int, 
     return max(start, end - MAX_EVIDENCE), end     # a long quote: its end, nearest the speaker
 
 
+_SAID_AGAIN = re.compile(r"(?:说|道|称)(?=[：:，,“\"「])")     # 辩解说：“…”: a second word for one statement
 _ADDRESSEE = re.compile(r"[^，,。；;：:！？!?“”\"「」]{1,6}(?:[，,]|(?=[：:]))")   # the colon stays: it may end the line
 _COLON_AT_END = re.compile(r"\s*[：:]\s*$")     # a cue whose words follow on the next line
 
 
-def _evidence_after(text: str, start: int, sent_end: int, next_sentence=()) -> tuple[int, int]:
+def _evidence_after(text: str, start: int, sent_end: int,
+                    next_sentence: Sequence[tuple[int, int]] = ()) -> tuple[int, int]:
     """What a cue at start introduces, up to its sentence's end; a cue that ends its line with a colon
     introduces the next sentence (有网友表示：⏎比规模我们还没输过谁), given as next_sentence."""
     if next_sentence and _COLON_AT_END.match(text, start, sent_end):
@@ -964,11 +963,15 @@ def _ends_word(bounds, start: int, end: int) -> bool:
     return bounds[k] == end or (bounds[k - 1] == start and bounds[k] - end >= 2)
 
 
+_NOUN_AFTER_DE = re.compile(r"的(?:[\u4e00-\u9fff]{2}[、和与及])*$")          # 对法院工作的关心、监督和支持
+_SURELY = re.compile(r"是|会|不|没|要|能|可以|也|都|就|还|得|有|在|比|很|无法|已")   # 肯定不会: "surely"
+_AFTER_IT = re.compile(r"(?:之后|以后|后|时)(?=[，,]|[将便就立即随即迅速马上])")   # 发现后将其拦下: when, not what
+
+
 def _says_nothing(text: str, m: re.Match, floor: int) -> bool:
     """A cue word (m) used as something else: a thing (他反映的情况, 对法院工作的关心、监督和支持), an adverb
-    (他也肯定不会…: "surely"), a manner of speaking or a name (说着一口普通话, 被称之为冰山总裁), part of a
-    title (下达了《责令改正通知书》), a time (民警发现后将其拦下), a circumstance (在有关部门支持下), a name
-    (西成客专（又称西成高铁）)."""
+    (他也肯定不会…: "surely"), a manner of speaking (说着一口普通话), a name (被称之为冰山总裁, 又称西成高铁),
+    part of a title (下达了《责令改正通知书》), a time (民警发现后将其拦下), a circumstance (在有关部门支持下)."""
     cue, end = m.group(0), m.end()
     return (text.startswith("的", end) and not text.startswith("的是", end)) \
         or text.rfind("《", floor, m.start()) > text.rfind("》", floor, m.start()) \
@@ -1159,7 +1162,10 @@ class StanceFinder:
                     if start > s and text[start - 1] in _SPOKEN_TO:
                         continue                               # 对受害人家属表示: who is spoken to, as in the rules
                     cue = _cue_after(text, end, e)
-                    said = _past_particles(text, cue.end()) if cue and not _CLAUSE_END.search(text, end, cue.start()) else end
+                    if cue and not _CLAUSE_END.search(text, end, cue.start()):   # 网友还配了文字表示，…: after it
+                        said = _past_particles(text, cue.end())
+                    else:
+                        said = end
                     ev_start, ev_end = _evidence_after(text, said, e, spans[k + 1:k + 2])
                     if ev_end - ev_start < 4:                  # the holder closes the sentence: what came before
                         span = _evidence_before(text, s, start)

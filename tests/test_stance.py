@@ -140,15 +140,21 @@ def test_the_evidence_is_what_was_said(extractor):
     assert [(s.holder, s.evidence) for s in record.stances] == [("网友", "这是交警在治理违法停车")]
     record = extractor("索菲安慰她，告诉她马上有人会来救她，还把她的头枕在楼梯上。")   # no addressee that long
     assert [s.evidence for s in record.stances] == ["她马上有人会来救她，还把她的头枕在楼梯上"]
-    assert extractor("伍老板是个风趣的人，说着一口不标准的普通话。许静被员工称之为冰山总裁。").stances == []
-    assert extractor("(杰拉尔德·克雷夫茨:《犹太人和钱》，顾骏译，1992年)").stances == []         # a citation
-    assert extractor("负责人彭峥嵘拒绝接受采访。该客服人员却称不便透露。").stances == []   # declining says nothing
-    assert extractor("作者：文雪莉\n编辑：吴建国").stances == []               # bylines say nothing
-    assert extractor("派出所也不曾接到程某所说的报警。").stances == []          # a report with nothing said
-    assert extractor("指挥中心接到的各类报警数环比下降4.2%。接到黄先生报案后，民警锁定了嫌疑人。").stances == []
     [s] = extractor("警方接到韩先生报警，称其被骗3万元。").stances                    # the caller says it
     assert (s.holder, s.evidence) == ("韩先生", "其被骗3万元")
-    assert extractor("#contentTuiguang_wx .p .red{color: #d9014a;}\n.box{ width:465px; height:125px;}").stances == []
+
+
+@pytest.mark.parametrize("text", [
+    "伍老板是个风趣的人，说着一口不标准的普通话。许静被员工称之为冰山总裁。",     # a manner, a name
+    "(杰拉尔德·克雷夫茨:《犹太人和钱》，顾骏译，1992年)",                       # a citation
+    "负责人彭峥嵘拒绝接受采访。该客服人员却称不便透露。",                       # declining to speak
+    "作者：文雪莉\n编辑：吴建国",                                              # bylines
+    "派出所也不曾接到程某所说的报警。",                                          # a report with nothing said
+    "指挥中心接到的各类报警数环比下降4.2%。接到黄先生报案后，民警锁定了嫌疑人。",
+    "#contentTuiguang_wx .p .red{color: #d9014a;}\n.box{ width:465px; height:125px;}",   # a page's code
+])
+def test_what_says_nothing_is_no_stance(extractor, text):
+    assert extractor(text).stances == []
 
 
 def test_a_quote_of_several_sentences_belongs_to_the_speaker_after_it(extractor):
