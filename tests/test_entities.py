@@ -65,6 +65,12 @@ def test_a_name_does_not_run_across_a_title_mark(extractor):
     assert (paper.text, record.text[paper.start:paper.end]) == ("联合报", "联合报")
 
 
+def test_a_name_does_not_begin_with_a_space_of_any_kind(extractor):
+    record = extractor("2013年，\u00a0李安在颁奖典礼上致辞时对妻子说：“我爱你。”")   # a no-break space the
+    [person] = [e for e in record.entities if e.label == "PER"]                     # page kept before the name
+    assert (person.text, record.text[person.start:person.end]) == ("李安", "李安")
+
+
 @pytest.mark.parametrize("text, name", [
     ("李经理说，这批货已经发出。", "李经理"),              # the tagger reads 李 alone
     ("钱主任称，材料已经齐全。", "钱主任"),

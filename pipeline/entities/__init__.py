@@ -23,7 +23,7 @@ from .gazetteer import Gazetteer
 from .lac import LacTagger
 
 TAGGER_LABELS = {"PER", "LOC", "ORG"}
-_TRIM = " \t\n·•.,，、:：;；\"'“”‘’()（）[]【】《》<>"
+_TRIM = " \t\n\u00a0\u3000·•.,，、:：;；\"'“”‘’()（）[]【】《》<>"
 
 
 def split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
