@@ -713,7 +713,7 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
 
 
 _LIST = re.compile(r"(?:[^，,。；;：:、]{1,12}、){2,}[^，,。；;：:、]{1,12}")      # 杭州市:上城区、江干区、…
-_TOLD = re.compile(r"(?:告诉|提醒|叮嘱|嘱咐|问|对|向|跟|给)(?:他|她|他们|她们|我|我们|你)$")   # 告诉他：… is said to him
+_TOLD = re.compile(f"(?:告诉|提醒|叮嘱|嘱咐|问|[{_SPOKEN_TO}])(?:他|她|他们|她们|我|我们|你)$")   # 告诉他：… is said to him
 _DECLINED = re.compile(r"(?:拒绝|不便|不愿|不方便|无法|没有|未)?(?:接受(?:记者)?采访|采访|回应|置评|透露|回答|作答|评论)"
                        r"(?:更多)?(?:细节|详情|情况|信息)?")     # 彭峥嵘拒绝接受采访, 客服称不便透露: nothing said
 _HAN = re.compile(r"[\u4e00-\u9fff]")   # evidence without two Chinese characters is a page's code, not speech
@@ -1084,6 +1084,7 @@ class StanceFinder:
         spans = split_sentences(text)
         comments = handle_comments(text, field, [e for _, e in spans])
         for k, (s, e) in enumerate(spans):
+            following = spans[k + 1:k + 2]                      # what a line ending in a colon introduces
             sentence_found = [c for c in comments if s <= c.start < e]
             if sentence_found or any(c.start < s < c.end for c in comments):
                 found += sentence_found                 # sentences of comments are the commenters' alone
@@ -1106,7 +1107,7 @@ class StanceFinder:
                     if any(c.holder == holder and cue_start in (c.cue_end, c.start) for c in sentence_found):
                         continue                               # 表示担忧, 表示，不赞同…: one statement, one stance
                     ev_start, ev_end = _evidence_after(text, said if cue_start == m.start() else cue_start, e,
-                                                       spans[k + 1:k + 2])
+                                                       following)
                     if ev_end - ev_start < 4:                  # “…”他说: the quote before is the evidence
                         span = _quote_before(text, cue_start, s)
                         if span is None:                       # 刘国正对队员的发挥表示满意: the clause itself
@@ -1149,7 +1150,7 @@ class StanceFinder:
                     for holder, label in find_holders(text, s + m.end(1), s, entities, bounds):
                         if label is None and (_LATIN_NAME.fullmatch(holder) or holder.endswith(BYLINES)):
                             continue                    # display:none, 作者：文雪莉: a label, not a speaker
-                        ev_start, ev_end = _evidence_after(text, s + m.end(1), e, spans[k + 1:k + 2])
+                        ev_start, ev_end = _evidence_after(text, s + m.end(1), e, following)
                         if ev_end - ev_start >= 4 and text[ev_start] != "《" and label != "LOC" \
                                 and not _LIST.fullmatch(text, ev_start, ev_end):    # not 《title》, 杭州市:上城区、…
                             sentence_found.append(Candidate(holder, label, "：", ev_start, ev_end, field))
@@ -1166,7 +1167,7 @@ class StanceFinder:
                         said = _past_particles(text, cue.end())
                     else:
                         said = end
-                    ev_start, ev_end = _evidence_after(text, said, e, spans[k + 1:k + 2])
+                    ev_start, ev_end = _evidence_after(text, said, e, following)
                     if ev_end - ev_start < 4:                  # the holder closes the sentence: what came before
                         span = _evidence_before(text, s, start)
                         if span is None:
