@@ -82,7 +82,7 @@ def test_eval_report_lists_every_missed_and_spurious_mention(tmp_path):
 def test_article_text_is_escaped_and_runs_nothing(tmp_path):
     evil = tmp_path / "evil.jsonl"
     evil.write_text(json.dumps({"id": "evil<b>", "title": "<script>document.title='pwned'</script>标题",
-                                "text": "英伟达表示<img src=x onerror=\"document.title='pwned'\">，"
+                                "text": "英伟达表示<img src=x onerror=\"document.title='pwned'\">反对出口禁令，"
                                         "<script>document.body.innerHTML='pwned'</script>黄仁勋说。",
                                 "source": "<i>x</i>"}, ensure_ascii=False) + "\n", encoding="utf-8")
     records = tmp_path / "evil-records.jsonl"
@@ -91,8 +91,12 @@ def test_article_text_is_escaped_and_runs_nothing(tmp_path):
     zhx("report", records, "--out", page)
     dom = chromium(page, tmp_path)
     assert "pwned" not in re.search(r"<title>(.*?)</title>", dom).group(1)
-    assert "<img" not in dom and "&lt;img src=x onerror=" in dom
-    # escaped, whatever the tagger highlights inside it (a Latin word can be tagged: &lt;<mark>script</mark>&gt;)
+    assert "<img" not in dom
+    # escaped, whatever the tagger highlights inside it (a Latin word can be tagged: &lt;<mark>img</mark>)
     unmarked = re.sub(r'<span class="?tag"?>[^<]*</span>|</?mark[^>]*>', "", dom)
     assert "&lt;script&gt;document.body.innerHTML" in unmarked
+    [record] = [json.loads(line) for line in records.read_text(encoding="utf-8").splitlines()]
+    assert any("<img src=x" in stance["evidence"] for stance in record["stances"])   # who said what, escaped too
+    who_said_what = re.search(r'id="who-said-what".*?</section>', unmarked, re.S).group(0)
+    assert "&lt;img src=x onerror=" in who_said_what and "&lt;img src=x onerror=" in unmarked.split(who_said_what)[1]
     assert dom.count("<script>") == 1   # ours, the search box
