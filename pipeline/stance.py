@@ -53,6 +53,7 @@ STANCE_VERBS = ("联名反对", "强烈反对", "坚决反对", "表示反对", 
                 "抗议", "抱怨", "投诉", "指责", "拒绝", "怀疑", "希望", "看好")
 CUES = tuple(sorted(set(REPORTING + STANCE_VERBS), key=len, reverse=True))
 _CUE = re.compile("|".join(CUES))
+_CUE_WORDS = frozenset(CUES)
 _CUE_AT_END = re.compile(f"(?:{'|'.join(CUES)})$")
 # what may stand between a holder and its cue: 也, 多次, 对此, 在接受采访时, 方面 …
 _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经|多次|一再|再次|公开|随后|当即|同时|此前|近日|日前|"
@@ -152,8 +153,9 @@ def _group_description(text: str, start: int, end: int, bounds, entities: Entiti
     group word over the field's jieba words (bounds) up to the first word that cannot describe a group,
     and that word's start, text and tag (None where nothing stopped it): 他来到法院 → 法院 after 来到 (v),
     可是后来同事 → 同事 after 后来 (t).
-    A verb or a surname may open the description (维修师傅, 涉事司机, 向书记). One that would begin inside an
-    organisation or place takes it whole (人行武汉分行营管部轮值工作人员); one that would begin inside a
+    A verb or a surname may open the description (维修师傅, 涉事司机, 向书记), but not a cue (希望家长们看好…,
+    担心公司发现: the group is what is hoped or feared about; 分析人士 is a group of its own). One that would
+    begin inside an organisation or place takes it whole (人行武汉分行营管部轮值工作人员); one that would begin inside a
     person's name (李明远市长代表…, jieba's 李|明远) or a name spoken to after (秦朝滨向…, jieba's 滨向)
     comes with that name, third: the name holds, not the group."""
     first, stop = _description_words(text, start, end, bounds)
@@ -176,8 +178,9 @@ def _description_words(text: str, start: int, end: int, bounds) -> tuple[int, tu
     predicates = _predicate_words()
     while k > 0 and bounds[k] > first:
         word = text[bounds[k - 1]:bounds[k]]
-        tag = predicates.get(word)
-        if tag and not (bounds[k - 1] == first and (tag.startswith("v") or word in _SURNAMES)):
+        tag = predicates.get(word) or ("p" if word.endswith("给") else None)     # jieba's 写信给朋友
+        if tag and not (bounds[k - 1] == first and (tag.startswith("v") or word in _SURNAMES)
+                        and not (word in _CUE_WORDS and text[first:end] not in GROUPS)):
             count = _COUNTED.match(text, bounds[k], first + group_word.start())   # 后来这名工作人员 → 工作人员
             return count.end() if count else bounds[k], (bounds[k - 1], word, tag)
         if bounds[k - 1] < first:
@@ -733,13 +736,17 @@ def _trim_end(text: str, start: int, end: int, marks: str) -> int:
 
 def _quote_before(text: str, cue_start: int, sentence_start: int) -> tuple[int, int] | None:
     """The quote that closes just before a speaker and cue (“…。…”教练刘国正解释说), even when it began
-    sentences earlier: the last closing mark in the cue's clause and its opening mark."""
+    sentences earlier: the last closing mark in the cue's clause and its opening mark, or the start of its
+    line where the line opens none (a quoted paragraph whose opening mark the page lost)."""
     close = max(text.rfind(c, max(0, sentence_start - 2), cue_start) for c in "”」\"")
     if close < 0 or _CLAUSE_END.search(text, close + 1, cue_start):
         return None
     opening = max(text.rfind(c, max(0, close - MAX_QUOTE), close) for c in "“「\"")
     if opening < 0 or text.rfind("”", opening, close) >= 0:
-        return None
+        line_start = text.rfind("\n", 0, close) + 1
+        if opening >= line_start or close - line_start > MAX_QUOTE or text.rfind("”", line_start, close) >= 0:
+            return None
+        opening = line_start - 1
     start, end = opening + 1, close
     end = _trim_end(text, start, end, "。！？!?，, ")
     if end - start < 4:
@@ -748,6 +755,7 @@ def _quote_before(text: str, cue_start: int, sentence_start: int) -> tuple[int, 
 
 
 _SAID_AGAIN = re.compile(r"(?:说|道|称)(?=[：:，,“\"「])")     # 辩解说：“…”: a second word for one statement
+_URGING = ("提醒", "呼吁", "嘱咐")       # whom they urge, where a colon follows them
 _ADDRESSEE = re.compile(r"[^，,。；;：:！？!?“”\"「」]{1,6}(?:[，,]|(?=[：:]))")   # the colon stays: it may end the line
 _COLON_AT_END = re.compile(r"\s*[：:]\s*$")     # a cue whose words follow on the next line
 
@@ -966,18 +974,22 @@ def _ends_word(bounds, start: int, end: int) -> bool:
 _NOUN_AFTER_DE = re.compile(r"的(?:[\u4e00-\u9fff]{2}[、和与及])*$")          # 对法院工作的关心、监督和支持
 _SURELY = re.compile(r"是|会|不|没|要|能|可以|也|都|就|还|得|有|在|比|很|无法|已")   # 肯定不会: "surely"
 _AFTER_IT = re.compile(r"(?:之后|以后|后|时)(?=[，,]|[将便就立即随即迅速马上])")   # 发现后将其拦下: when, not what
+_QUOTED_PHRASE = re.compile(r"[^“”\"「」，,。；;：:！？!?]{0,6}[”\"」]")         # “说走就走”的服务: a phrase quoted
 
 
 def _says_nothing(text: str, m: re.Match, floor: int) -> bool:
     """A cue word (m) used as something else: a thing (他反映的情况, 对法院工作的关心、监督和支持), an adverb
-    (他也肯定不会…: "surely"), a manner of speaking (说着一口普通话), a name (被称之为冰山总裁, 又称西成高铁),
-    part of a title (下达了《责令改正通知书》), a time (民警发现后将其拦下), a circumstance (在有关部门支持下)."""
+    (他也肯定不会…: "surely"), a manner of speaking (说着一口普通话), a turn of phrase (话又说回来), a name
+    (被称之为冰山总裁, 又称西成高铁), part of a title (下达了《责令改正通知书》) or of a short quoted phrase (“说走就走”的加急服务), a time
+    (民警发现后将其拦下), a circumstance (在有关部门支持下)."""
     cue, end = m.group(0), m.end()
     return (text.startswith("的", end) and not text.startswith("的是", end)) \
         or text.rfind("《", floor, m.start()) > text.rfind("》", floor, m.start()) \
+        or (m.start() > floor and text[m.start() - 1] in "“\"「" and _QUOTED_PHRASE.match(text, end) is not None) \
         or (cue in STANCE_VERBS and _NOUN_AFTER_DE.search(text, max(floor, m.start() - 16), m.start()) is not None) \
         or (cue == "肯定" and _SURELY.match(text, end) is not None) \
-        or (cue == "说" and text.startswith("着", end)) or (cue == "称" and text.startswith(("之为", "为"), end)) \
+        or (cue == "说" and text.startswith(("着", "回来"), end)) \
+        or (cue == "称" and text.startswith(("之为", "为"), end)) \
         or _AFTER_IT.match(text, end) is not None \
         or (cue in STANCE_VERBS and text.startswith("下", end)) \
         or (cue == "称" and text[m.start() - 1:m.start()] in ("又", "简", "俗", "号", "堪", "统"))
@@ -1097,8 +1109,9 @@ class StanceFinder:
                 said = _past_particles(text, said)                             # 肯定了…, 感觉到了…
                 if (again := _SAID_AGAIN.match(text, said)) is not None:
                     said = again.end()                                          # 辩解说：“…”: one statement
-                if cue.endswith("告诉") and (told := _ADDRESSEE.match(text, said, e)):
-                    said = told.end()                                # 告诉小梅，他父亲…: not whom they told
+                told = _ADDRESSEE.match(text, said, e)
+                if told and (cue.endswith("告诉") or cue in _URGING and text[told.end():told.end() + 1] in "：:"):
+                    said = told.end()                 # 告诉小梅，他父亲…, 提醒广大市民：…: not whom they told
                 cue_start = m.start()                          # 工会并不反对…: the negation is the cue's,
                 if cue in STANCE_VERBS or cue in NEGATED_VERBS:     # the holder stands before it and the
                     negated = negation_before(text, s, m.start())   # evidence keeps it

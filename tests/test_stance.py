@@ -80,6 +80,9 @@ def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor,
     ("后来这名工作人员表示，店长不在。", {"工作人员"}),                  # counted: the group alone
     ("有关人士透露，订单已经恢复。", {"有关人士"}),                      # 有关 is no 有 (there are)
     ("维修师傅说，冰箱要定期除霜。", {"维修师傅"}),                      # a verb may open the description
+    ("希望家长们能看好自己的孩子。", set()),                             # but not a cue: what is hoped for
+    ("他侵占的金额已无法填补，担心公司发现，潜逃至长沙。", set()),
+    ("他兴奋之余，写信给朋友表示“我们将继续干下去”。", set()),           # jieba's 写信给: told, not telling
     ("考生李某某及家长表示，对结果不满意。", {"李某某", "家长"}),          # joined: both hold it
     ("赵培源等安全技术专家提醒，不要点击陌生链接。", {"赵培源"}),          # the named one, not the description
     ("客户称，这笔钱是用来治病买药的。", {"客户"}),                      # people named by what they are
@@ -124,6 +127,8 @@ def test_a_cue_is_a_word_of_its_own(extractor):
     assert (s.holder, s.cue, s.evidence) == ("张先生", "发现", "自己被骗，立即报警")
     [s] = extractor("小海感觉到了真诚的灵魂。").stances                        # 到, 了 belong to the verb
     assert s.evidence == "真诚的灵魂"
+    [s] = extractor("砖叔认为这车很帅;话又说回来，花10万就能买到。").stances     # 说回来: a turn of phrase
+    assert s.cue == "认为"
 
 
 def test_the_evidence_is_what_was_said(extractor):
@@ -138,6 +143,8 @@ def test_the_evidence_is_what_was_said(extractor):
     assert [(s.holder, s.evidence) for s in record.stances] == [("尹长安", "我在任局长期间，为一些人提供了帮助")]
     record = extractor("发视频的网友还配了文字表示，这是交警在治理违法停车。")     # the holder model's, after its cue
     assert [(s.holder, s.evidence) for s in record.stances] == [("网友", "这是交警在治理违法停车")]
+    record = extractor("检察机关提醒广大爱心人士：不要轻信朋友圈筹款。")             # whom they urge, before a colon
+    assert [(s.holder, s.evidence) for s in record.stances] == [("检察机关", "不要轻信朋友圈筹款")]
     record = extractor("索菲安慰她，告诉她马上有人会来救她，还把她的头枕在楼梯上。")   # no addressee that long
     assert [s.evidence for s in record.stances] == ["她马上有人会来救她，还把她的头枕在楼梯上"]
     [s] = extractor("警方接到韩先生报警，称其被骗3万元。").stances                    # the caller says it
@@ -146,6 +153,7 @@ def test_the_evidence_is_what_was_said(extractor):
 
 @pytest.mark.parametrize("text", [
     "伍老板是个风趣的人，说着一口不标准的普通话。许静被员工称之为冰山总裁。",     # a manner, a name
+    "为出国留学的人员提供“说走就走”的加急办证服务。李女士正在等待法院的“判决”。",  # a phrase quoted
     "(杰拉尔德·克雷夫茨:《犹太人和钱》，顾骏译，1992年)",                       # a citation
     "负责人彭峥嵘拒绝接受采访。该客服人员却称不便透露。",                       # declining to speak
     "作者：文雪莉\n编辑：吴建国",                                              # bylines
@@ -161,6 +169,9 @@ def test_a_quote_of_several_sentences_belongs_to_the_speaker_after_it(extractor)
     record = extractor("“这场比赛很关键。三位主力都上场了。”教练刘国正解释说。")
     [s] = record.stances
     assert s.holder == "刘国正" and s.evidence == "这场比赛很关键。三位主力都上场了"
+    record = extractor("他说，产品卖得很好。\n直销企业对产品的维护是责任，权健仍没有进步。”反传销协会李旭对记者说。")
+    assert [(s.holder, s.evidence) for s in record.stances][-1] == (   # the page lost the opening mark: the line
+        "李旭", "直销企业对产品的维护是责任，权健仍没有进步")
 
 
 def test_pronouns_and_short_names_resolve_to_the_full_name(extractor):
