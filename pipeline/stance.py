@@ -719,6 +719,9 @@ _LIST = re.compile(r"(?:[^，,。；;：:、]{1,12}、){2,}[^，,。；;：:、]
 _TOLD = re.compile(f"(?:告诉|提醒|叮嘱|嘱咐|问|[{_SPOKEN_TO}])(?:他|她|他们|她们|我|我们|你)$")   # 告诉他：… is said to him
 _DECLINED = re.compile(r"(?:拒绝|不便|不愿|不方便|无法|没有|未)?(?:接受(?:记者)?采访|采访|回应|置评|透露|回答|作答|评论)"
                        r"(?:更多)?(?:细节|详情|情况|信息)?")     # 彭峥嵘拒绝接受采访, 客服称不便透露: nothing said
+# a party's particulars, not speech: 被告：陈凯，男，1988年12月8日生，汉族，… (no gold evidence reads so)
+_PARTICULARS = re.compile(r"[\u4e00-\u9fff·]{1,12}[，,]\s*[男女][，,]|\d{4}年\d{1,2}月\d{1,2}日出?生[，,]|住所地")
+_SALUTATION = re.compile(r"(?:尊敬的|亲爱的)\S{0,12}$")    # 尊敬的领导: whom a letter is written to
 _HAN = re.compile(r"[\u4e00-\u9fff]")   # evidence without two Chinese characters is a page's code, not speech
 _NOT_A_NAME = re.compile(r"[{}<>\[\];=#/\\|*+~^$]")     # red{color: the tagger's reading of a page's CSS
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]{2,}(?: [A-Za-z][A-Za-z0-9_]*)*$")
@@ -1159,14 +1162,17 @@ class StanceFinder:
                     sentence_found.append(Candidate(holder, label, m.group(2), ev_start, m.end(), field))
             if not sentence_found:                              # “…”他说 / 专家：“…” / 袁华君：骗子…
                 m = re.search(r"([\u4e00-\u9fffA-Za-z·]{2,12})[：:]\s*[“\"「]?", text[s:e])
-                if m and not _TOLD.search(m.group(1)):
-                    for holder, label in find_holders(text, s + m.end(1), s, entities, bounds):
-                        if label is None and (_LATIN_NAME.fullmatch(holder) or holder.endswith(BYLINES)):
-                            continue                    # display:none, 作者：文雪莉: a label, not a speaker
-                        ev_start, ev_end = _evidence_after(text, s + m.end(1), e, following)
-                        if ev_end - ev_start >= 4 and text[ev_start] != "《" and label != "LOC" \
-                                and not _LIST.fullmatch(text, ev_start, ev_end):    # not 《title》, 杭州市:上城区、…
-                            sentence_found.append(Candidate(holder, label, "：", ev_start, ev_end, field))
+                holders = find_holders(text, s + m.end(1), s, entities, bounds) if m else []
+                if m and (_TOLD.search(m.group(1)) or _SALUTATION.search(text, s, s + m.end(1))
+                          or len(holders) > 1 and _COLON_AT_END.match(text, s + m.end(1), e)):
+                    holders = []                    # 告诉他：, 尊敬的领导：, 中纪委、省纪委：⏎: whom it is said to
+                for holder, label in holders:
+                    if label is None and (_LATIN_NAME.fullmatch(holder) or holder.endswith(BYLINES)):
+                        continue                        # display:none, 作者：文雪莉: a label, not a speaker
+                    ev_start, ev_end = _evidence_after(text, s + m.end(1), e, following)
+                    if ev_end - ev_start >= 4 and text[ev_start] != "《" and label != "LOC" \
+                            and not _LIST.fullmatch(text, ev_start, ev_end):        # not 《title》, 杭州市:上城区、…
+                        sentence_found.append(Candidate(holder, label, "：", ev_start, ev_end, field))
             if not sentence_found and found and text[s:s + 1] in "“\"「" and k > 0 and found[-1].end >= spans[k - 1][0]:
                 prev = found[-1]                                # a quote right after a holder's sentence: theirs
                 ev_start, ev_end = _evidence_after(text, s, e)
@@ -1197,7 +1203,7 @@ class StanceFinder:
                 if (person := people[c.holder]) is not None:
                     c.holder, c.holder_label = person.canonical or person.text, person.label
         return [c for c in found if not _NOT_A_NAME.search(c.holder) and len(_HAN.findall(text, c.start, c.end)) >= 2
-                and not _DECLINED.fullmatch(text, c.start, c.end)]
+                and not _DECLINED.fullmatch(text, c.start, c.end) and not _PARTICULARS.match(text, c.start, c.end)]
 
     def __call__(self, docs: list[Doc]) -> None:
         for doc in docs:

@@ -157,6 +157,9 @@ def test_the_evidence_is_what_was_said(extractor):
     "(杰拉尔德·克雷夫茨:《犹太人和钱》，顾骏译，1992年)",                       # a citation
     "负责人彭峥嵘拒绝接受采访。该客服人员却称不便透露。",                       # declining to speak
     "作者：文雪莉\n编辑：吴建国",                                              # bylines
+    "被告：陈凯，男，1988年12月8日生，汉族，住淮安市淮阴区。",                   # a party's particulars
+    "尊敬的领导:滕州亿和嘉苑，哪一件离开了政府的参与?",                          # whom a letter is written to
+    "中纪委、省纪委、县纪委:\n宁远县人民医院院长长期以来腐败不断。",
     "派出所也不曾接到程某所说的报警。",                                          # a report with nothing said
     "指挥中心接到的各类报警数环比下降4.2%。接到黄先生报案后，民警锁定了嫌疑人。",
     "#contentTuiguang_wx .p .red{color: #d9014a;}\n.box{ width:465px; height:125px;}",   # a page's code
