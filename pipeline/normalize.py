@@ -1,9 +1,10 @@
 """Normalization (SPEC §2), with a map from every output character back to the raw string.
 
 Steps, in order: line endings and literal "\\n" escapes; proven mojibake repair; pinyin
-annotations removed; full-width letters, digits and ％ to half-width; runs of spaces collapsed;
-Traditional to Simplified (OpenCC). Each step rewrites the string and its offset map together,
-so that any span of the normalized text can be traced back to the raw article.
+annotations removed; full-width letters, digits and ％ to half-width; runs of spaces collapsed (a
+no-break space or a tab alone becomes a space); Traditional to Simplified (OpenCC). Each step rewrites
+the string and its offset map together, so that any span of the normalized text can be traced back to
+the raw article.
 """
 from __future__ import annotations
 
@@ -196,7 +197,7 @@ def _to_halfwidth(m: re.Match[str]) -> str:
 
 
 # ---- step 5: spaces --------------------------------------------------------------------------
-_SPACES = re.compile(r"(?P<edge>[ \t\u00a0]+(?=\n)|(?<=\n)[ \t\u00a0]+)|[ \t\u00a0]{2,}")
+_SPACES = re.compile(r"(?P<edge>[ \t\u00a0]+(?=\n)|(?<=\n)[ \t\u00a0]+)|[ \t\u00a0]{2,}|[\t\u00a0]")
 
 
 # ---- step 6: Traditional → Simplified --------------------------------------------------------

@@ -57,6 +57,7 @@ def test_fullwidth_digits_letters_percent_become_halfwidth():
 
 def test_line_endings_escapes_and_spaces():
     assert normalize("第一段\\n第二段\r\n第三段   结束  \n\u3000\u3000缩进").text == "第一段\n第二段\n第三段 结束\n缩进"
+    assert normalize("2013年，\u00a0李安说\t好").text == "2013年， 李安说 好"     # one no-break space or tab: a space
 
 
 def test_script_detection():
