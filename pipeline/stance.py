@@ -1162,10 +1162,11 @@ class StanceFinder:
                     sentence_found.append(Candidate(holder, label, m.group(2), ev_start, m.end(), field))
             if not sentence_found:                              # “…”他说 / 专家：“…” / 袁华君：骗子…
                 m = re.search(r"([\u4e00-\u9fffA-Za-z·]{2,12})[：:]\s*[“\"「]?", text[s:e])
-                holders = find_holders(text, s + m.end(1), s, entities, bounds) if m else []
-                if m and (_TOLD.search(m.group(1)) or _SALUTATION.search(text, s, s + m.end(1))
-                          or len(holders) > 1 and _COLON_AT_END.match(text, s + m.end(1), e)):
-                    holders = []                    # 告诉他：, 尊敬的领导：, 中纪委、省纪委：⏎: whom it is said to
+                holders = []                        # not 告诉他：, 尊敬的领导：, 中纪委、省纪委：⏎: whom it is said to
+                if m and not _TOLD.search(m.group(1)) and not _SALUTATION.search(text, s, s + m.end(1)):
+                    holders = find_holders(text, s + m.end(1), s, entities, bounds)
+                    if len(holders) > 1 and _COLON_AT_END.match(text, s + m.end(1), e):
+                        holders = []
                 for holder, label in holders:
                     if label is None and (_LATIN_NAME.fullmatch(holder) or holder.endswith(BYLINES)):
                         continue                        # display:none, 作者：文雪莉: a label, not a speaker
