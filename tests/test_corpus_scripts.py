@@ -62,6 +62,6 @@ def test_stance_agreement_scores_the_second_annotation_of_dev():
 def test_compare_ner_backends_scores_both_and_bootstraps_the_gain():
     report = json.loads(run("compare_ner_backends.py", ROOT / "corpus" / "gold" / "entities_heldout.jsonl",
                             "--samples", 200).stdout)
-    assert (report["articles"], report["charner"], report["lac"], report["gain"]) == (96, 0.7595, 0.726, 0.0335)
+    assert (report["articles"], report["charner"], report["lac"], report["gain"]) == (96, 0.7603, 0.7279, 0.0325)
     low, high = report["gain_ci95"]
     assert 0 < low < report["gain"] < high and report["p_gain_at_most_0"] < 0.05
