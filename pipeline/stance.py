@@ -54,6 +54,7 @@ STANCE_VERBS = ("联名反对", "强烈反对", "坚决反对", "表示反对", 
 CUES = tuple(sorted(set(REPORTING + STANCE_VERBS), key=len, reverse=True))
 _CUE = re.compile("|".join(CUES))
 _CUE_WORDS = frozenset(CUES)
+_PERCEIVING = frozenset(("听到", "听见", "听说", "看到", "看见", "见到"))   # 听到妻子说: the one heard speaks
 _CUE_AT_END = re.compile(f"(?:{'|'.join(CUES)})$")
 # what may stand between a holder and its cue: 也, 多次, 对此, 在接受采访时, 方面 …
 _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经|多次|一再|再次|公开|随后|当即|同时|此前|近日|日前|"
@@ -154,7 +155,8 @@ def _group_description(text: str, start: int, end: int, bounds, entities: Entiti
     and that word's start, text and tag (None where nothing stopped it): 他来到法院 → 法院 after 来到 (v),
     可是后来同事 → 同事 after 后来 (t).
     A verb or a surname may open the description (维修师傅, 涉事司机, 向书记), but not a cue (希望家长们看好…,
-    担心公司发现: the group is what is hoped or feared about; 分析人士 is a group of its own). One that would
+    担心公司发现: the group is what is hoped or feared about; 分析人士 is a group of its own), nor one of
+    hearing or seeing (听到妻子说: the group heard speaks). One that would
     begin inside an organisation or place takes it whole (人行武汉分行营管部轮值工作人员); one that would begin inside a
     person's name (李明远市长代表…, jieba's 李|明远) or a name spoken to after (秦朝滨向…, jieba's 滨向)
     comes with that name, third: the name holds, not the group."""
@@ -180,7 +182,7 @@ def _description_words(text: str, start: int, end: int, bounds) -> tuple[int, tu
         word = text[bounds[k - 1]:bounds[k]]
         tag = predicates.get(word) or ("p" if word.endswith("给") else None)     # jieba's 写信给朋友
         if tag and not (bounds[k - 1] == first and (tag.startswith("v") or word in _SURNAMES)
-                        and not (word in _CUE_WORDS and text[first:end] not in GROUPS)):
+                        and not ((word in _CUE_WORDS or word in _PERCEIVING) and text[first:end] not in GROUPS)):
             count = _COUNTED.match(text, bounds[k], first + group_word.start())   # 后来这名工作人员 → 工作人员
             return count.end() if count else bounds[k], (bounds[k - 1], word, tag)
         if bounds[k - 1] < first:
@@ -703,7 +705,7 @@ def _holders_in_clause(text: str, cue_start: int, floor: int, entities: Entities
             return _holders_in_clause(text, stop_start, floor, entities, bounds) + holder
         if word == "等":                                               # 赵培源等安全技术专家
             return _holders_in_clause(text, stop_start, floor, entities, bounds) or holder
-        if tag[:1] in ("v", "p"):                    # 卡车司机向警方表示: the group is spoken to, not speaking
+        if tag[:1] in ("v", "p") and word not in _PERCEIVING:   # 卡车司机向警方表示: spoken to, not speaking
             return _holders_in_clause(text, stop_start, floor, entities, bounds)
         return holder
     latin = _LATIN_NAME.search(text, clause_from, end)       # 网友sinkcup表示: a handle or a name NER left out

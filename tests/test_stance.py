@@ -83,6 +83,8 @@ def test_the_rules_read_past_what_stands_between_a_holder_and_its_cue(extractor,
     ("希望家长们能看好自己的孩子。", set()),                             # but not a cue: what is hoped for
     ("他侵占的金额已无法填补，担心公司发现，潜逃至长沙。", set()),
     ("他兴奋之余，写信给朋友表示“我们将继续干下去”。", set()),           # jieba's 写信给: told, not telling
+    ("袁某伟听到妻子说，彭某挖走了店里员工。", {"妻子"}),                  # the one heard speaks
+    ("看到网友说这家店很好，他也去了。", {"网友"}),
     ("考生李某某及家长表示，对结果不满意。", {"李某某", "家长"}),          # joined: both hold it
     ("赵培源等安全技术专家提醒，不要点击陌生链接。", {"赵培源"}),          # the named one, not the description
     ("客户称，这笔钱是用来治病买药的。", {"客户"}),                      # people named by what they are
