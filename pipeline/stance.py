@@ -53,8 +53,8 @@ STANCE_VERBS = ("联名反对", "强烈反对", "坚决反对", "表示反对", 
                 "抗议", "抱怨", "投诉", "指责", "拒绝", "怀疑", "希望", "看好")
 CUES = tuple(sorted(set(REPORTING + STANCE_VERBS), key=len, reverse=True))
 _CUE = re.compile("|".join(CUES))
-_CUE_WORDS = frozenset(CUES)
 _PERCEIVING = frozenset(("听到", "听见", "听说", "看到", "看见", "见到"))   # 听到妻子说: the one heard speaks
+_NOT_DESCRIBING = frozenset(CUES) | _PERCEIVING      # verbs that cannot open the description of a group
 _CUE_AT_END = re.compile(f"(?:{'|'.join(CUES)})$")
 # what may stand between a holder and its cue: 也, 多次, 对此, 在接受采访时, 方面 …
 _BETWEEN = re.compile(r"(?:也|还|则|都|均|就|又|再|曾|曾经|已|已经|多次|一再|再次|公开|随后|当即|同时|此前|近日|日前|"
@@ -182,7 +182,7 @@ def _description_words(text: str, start: int, end: int, bounds) -> tuple[int, tu
         word = text[bounds[k - 1]:bounds[k]]
         tag = predicates.get(word) or ("p" if word.endswith("给") else None)     # jieba's 写信给朋友
         if tag and not (bounds[k - 1] == first and (tag.startswith("v") or word in _SURNAMES)
-                        and not ((word in _CUE_WORDS or word in _PERCEIVING) and text[first:end] not in GROUPS)):
+                        and not (word in _NOT_DESCRIBING and text[first:end] not in GROUPS)):
             count = _COUNTED.match(text, bounds[k], first + group_word.start())   # 后来这名工作人员 → 工作人员
             return count.end() if count else bounds[k], (bounds[k - 1], word, tag)
         if bounds[k - 1] < first:
@@ -994,10 +994,10 @@ def _says_nothing(text: str, m: re.Match, floor: int) -> bool:
         or (cue in STANCE_VERBS and _NOUN_AFTER_DE.search(text, max(floor, m.start() - 16), m.start()) is not None) \
         or (cue == "肯定" and _SURELY.match(text, end) is not None) \
         or (cue == "说" and text.startswith(("着", "回来"), end)) \
-        or (cue == "称" and text.startswith(("之为", "为"), end)) \
+        or (cue == "称" and (text.startswith(("之为", "为"), end)
+                            or text[m.start() - 1:m.start()] in ("又", "简", "俗", "号", "堪", "统"))) \
         or _AFTER_IT.match(text, end) is not None \
-        or (cue in STANCE_VERBS and text.startswith("下", end)) \
-        or (cue == "称" and text[m.start() - 1:m.start()] in ("又", "简", "俗", "号", "堪", "统"))
+        or (cue in STANCE_VERBS and text.startswith("下", end))
 
 
 def _cue_after(text: str, end: int, sentence_end: int) -> re.Match | None:
