@@ -1121,6 +1121,12 @@ class StanceFinder:
                 if cue in STANCE_VERBS or cue in NEGATED_VERBS:     # the holder stands before it and the
                     negated = negation_before(text, s, m.start())   # evidence keeps it
                     cue_start = m.start() if negated is None else negated
+                obj = None
+                if cue in STANCE_VERBS:
+                    obj = _CLAUSE_END.split(text[said:e], maxsplit=1)[0].strip("“”\"「」 ")[:20] or None
+                    for c in sentence_found:                   # 华为表示不支持这项提案: what 支持 governs is
+                        if c.start == cue_start and c.verb_object is None:      # what 表示's stance is about
+                            c.verb_object = obj
                 for holder, label in find_holders(text, cue_start, s, entities, bounds):
                     if any(c.holder == holder and cue_start in (c.cue_end, c.start) for c in sentence_found):
                         continue                               # 表示担忧, 表示，不赞同…: one statement, one stance
@@ -1133,9 +1139,6 @@ class StanceFinder:
                             if m.end() == ev_end or ev_end - span[0] < 4:
                                 continue
                         ev_start, ev_end = span
-                    obj = None
-                    if cue in STANCE_VERBS:
-                        obj = _CLAUSE_END.split(text[said:e], maxsplit=1)[0].strip("“”\"「」 ")[:20] or None
                     sentence_found.append(Candidate(holder, label, cue, ev_start, min(ev_end, ev_start + MAX_EVIDENCE),
                                                     field, obj, m.end()))
             if not sentence_found:                              # 接到韩先生报警，称…: the caller speaks

@@ -342,11 +342,16 @@ def test_training_ships_the_simplest_mode_within_noise_of_the_best_on_held_out_f
     assert meta["mode"] == next(m for m in MODES if f1[m] >= f1[report["best"]] - report["standard_error"])
     assert report["held_out"]["classifier"]["macro_f1"] > report["held_out"]["lexicon"]["macro_f1"]
     assert (tmp_path / "stance" / "MODEL_CARD.md").exists()
+    # the fourth round is learnt from in every fold and never scored: the folds hold stances.jsonl's alone
+    folded, *learn_only = report["data"]
+    assert folded["path"] == "corpus/gold/stances.jsonl" and report["held_out"]["classifier"]["n"] == folded["stances"]
+    assert [d["path"] for d in learn_only] == ["corpus/gold/stances_heldout.jsonl"]
+    assert report["stances"] == sum(d["stances"] for d in report["data"])
     # each mode keeps its best setting on the held-out folds
     for mode in MODES:
         runs = [r["f1"] for r in report["end_to_end_by_setting"] if r["mode"] == mode]
         assert report["held_out_end_to_end"][mode] == max(runs)
-    # the shipped model is exactly what `zhx train stance` makes from corpus/gold/stances.jsonl
+    # the shipped model is exactly what `zhx train stance` makes from that data
     shipped = project_path("models/stance-polarity")
     assert np.array_equal(np.load(tmp_path / "stance" / "weights.npy"), np.load(shipped / "weights.npy"))
     assert meta["mode"] == json.loads((shipped / "meta.json").read_text(encoding="utf-8"))["mode"]

@@ -10,7 +10,8 @@ Targets: every candidate phrase of a gold stance's evidence (pipeline/stance.py:
 scored by the characters it shares with the gold target; those that share most are the positives of a
 logistic regression, compared on held-out folds with the rules' old fallback (first entity or clause).
 
-Data: corpus/gold/stances.jsonl (our annotations of iNews train/dev articles). The polarity classifier is
+Data: corpus/gold/stances.jsonl, cut into the folds, and stances_heldout.jsonl, learnt from in every fold
+(our annotations of iNews train/dev articles). The polarity classifier is
 a multinomial logistic regression over hashed character n-grams, the cue, opinion words and
 sentiment-lexicon categories with their negation (numpy). Beside it, a small convolutional network over
 the evidence's words read as frozen word2vec vectors (torch here, numpy at run time; the vectors from
@@ -24,7 +25,7 @@ polarity from gold evidence (macro F1), and end to end, (holder, polarity) F1 of
 held-out articles (SPEC §5), with holders found as each fold's holder model finds them. Each mode keeps
 its best weight decay, threshold and share; the simplest mode within one (bootstrap) standard error of the
 best end to end is shipped (lexicon, classifier, hybrid, ensemble, in that order), with weights learnt from
-all of stances.jsonl. corpus/gold/dev.jsonl is a second, independent check.
+all of the data. corpus/gold/dev.jsonl is a second, independent check.
 """
 from __future__ import annotations
 
@@ -297,17 +298,22 @@ def _mean(reports: list[dict]) -> dict:
             "f1": {k: round(sum(r["f1"][k] for r in reports) / len(reports), 4) for k in LABELS}}
 
 
+FOLDED = "corpus/gold/stances.jsonl"                    # learnt from, and cut into the held-out folds
+LEARN_ONLY = ("corpus/gold/stances_heldout.jsonl",)    # learnt from in every fold, never scored
 HOLDER_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 TARGET_MIN_OVERLAP = 0.4      # a stance whose candidates all overlap its gold target less teaches nothing
 
 
 def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/stance-holders",
           targets_dir: str = "models/stance-targets", dim: int = 1 << 16, folds: int = 5) -> dict:
-    docs = load_gold(project_path("corpus/gold/stances.jsonl"))
+    docs = load_gold(project_path(FOLDED))
+    n_folded = len(docs)
+    learn_only = [load_gold(project_path(path)) for path in LEARN_ONLY]
+    docs += [d for part in learn_only for d in part]
     dev_docs = [d for d in load_gold(project_path("corpus/gold/dev.jsonl")) if d.get("stances")]
     analysed_docs, analysed_dev = analysed(docs), analysed(dev_docs)
     rows = [holder_rows(d, a, feature_key(dim, HOLDER_HASH)) for d, a in zip(docs, analysed_docs)]
-    fold_of = [i % folds for i in range(len(docs))]
+    fold_of = [i % folds if i < n_folded else -1 for i in range(len(docs))]      # -1: in no test fold
 
     # targets: the rules' fallback against the learned choice, from gold evidence, on held-out folds
     target_key = feature_key(dim, TARGET_HASH)
@@ -386,7 +392,7 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
                 counts = end_to_end([labels[at:at + len(xs)]], [docs[i]], [found[i]])
                 per_article[v][i] = (counts["tp"], counts["fp"], counts["fn"])
                 at += len(xs)
-    counts = {v: np.array(per_article[v]) for v in variants}
+    counts = {v: np.array(per_article[v][:n_folded]) for v in variants}
     f1 = {v: round(_f1(counts[v].sum(0)), 4) for v in variants}
     best = {m: max((v for v in variants if v[0] == m), key=f1.get) for m in MODES}
     top = max(MODES, key=lambda m: f1[best[m]])
@@ -397,6 +403,8 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     shipped = {m: PolarityModel(full[best[m][1]], dim, mode=m, confident=best[m][2], cnn=cnn,
                                 cnn_weight=best[m][3], hashing=POLARITY_HASH) for m in MODES}
     report = {"stances": sum(len(d["stances"]) for d in docs), "articles": len(docs), "folds": folds,
+              "data": [{"path": path, "articles": len(part), "stances": sum(len(d["stances"]) for d in part)}
+                       for path, part in zip((FOLDED, *LEARN_ONLY), (docs[:n_folded], *learn_only))],
               "targets": target_report,
               "holders": {"threshold": threshold, "held_out": {str(t): holder_f1[t] for t in holder_f1},
                           "held_out_exact": {str(t): held_exact[t].as_dict() for t in held_exact},
@@ -441,6 +449,17 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     (targets_out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_targets_card(targets_out, report)
     return report
+
+
+def data_sentence(report: dict) -> str:
+    """The training data, as the three cards tell it."""
+    folded, *learn_only = report["data"]
+    also = "".join(f" and `{d['path']}` ({d['articles']} articles, {d['stances']:,} stances)" for d in learn_only)
+    return (f"`{folded['path']}` ({folded['articles']} articles, {folded['stances']:,} stances){also}: iNews "
+            f"train/dev articles (never the test split) annotated by us per `../shared/gold/GUIDE.md`. "
+            f"{report['folds']}-fold cross-validation over the articles of the first gives the held-out figures"
+            + (", the others learnt from in every fold and never scored" if learn_only else "")
+            + "; the shipped weights are learnt from all of them.")
 
 
 def write_card(out: Path, report: dict) -> None:
@@ -491,11 +510,9 @@ Weights: `weights.npy` (65,536 × 3, float32), weight decay {report['settings'][
 for the ensemble also `cnn.npz` (the network), `words.txt` and `vectors.npy` (the word vectors, int8).
 
 ## Data
-`corpus/gold/stances.jsonl`: {report['articles']} iNews train/dev articles (never the test split) annotated by us
-per `../shared/gold/GUIDE.md`, {report['stances']} stances, learnt from their gold evidence. (Learning also from
+{data_sentence(report)} Each stance is learnt from its gold evidence. (Learning also from
 the evidence and cue the rule stage finds for the same holders, gold polarity carried over, scored lower
-end to end on held-out folds, and was dropped.) {report['folds']}-fold cross-validation over articles gives the
-held-out figures; the shipped weights are then learnt from all of them. `corpus/gold/dev.jsonl` (other
+end to end on held-out folds, and was dropped.) `corpus/gold/dev.jsonl` (other
 articles) is a second check.
 
 ## Results
@@ -553,10 +570,9 @@ inside a quote, whether the sentence has a quote before or after it, its positio
 Weights: `weights.npy` (65,536 × 2, float32).
 
 ## Data
-`corpus/gold/stances.jsonl` ({report['articles']} iNews train/dev articles, {report['stances']} stances): each
+{data_sentence(report)} Each
 candidate of each sentence is a positive example when a gold stance has that holder and its evidence
-in that sentence. The threshold is chosen by holder F1 on {report['folds']}-fold cross-validation over
-articles; the shipped weights are learnt from all of them.
+in that sentence. The threshold is chosen by holder F1 on the held-out folds.
 
 ## Results
 Holder F1 (SPEC §5: holders matched by containment, per article), held-out folds; the last column
@@ -596,12 +612,11 @@ the entities it is, holds or cuts, whether it names the holder, a date or a figu
 candidate is the target. Weights: `weights.npy` (65,536 × 2, float32).
 
 ## Data
-`corpus/gold/stances.jsonl` ({report['articles']} iNews train/dev articles; {t['stances']} stances whose
-evidence and target the gold gives). Gold targets are often paraphrases (老人机无法使用的原因), so a
+{data_sentence(report)} Learnt from the {t['stances']} stances whose
+evidence and target the gold gives. Gold targets are often paraphrases (老人机无法使用的原因), so a
 candidate is scored by the characters it shares with the gold target (bag-of-characters F1, as `zhx
 eval` scores targets); each stance's best-overlapping candidates (at least {TARGET_MIN_OVERLAP}) are its
-positives. {report['folds']}-fold cross-validation over articles gives the held-out figures; the shipped
-weights are learnt from all of them.
+positives.
 
 ## Results
 Mean character-overlap F1 of the target with the gold target, from gold evidence:
