@@ -494,16 +494,18 @@ class PolarityModel:
     """Multinomial logistic regression over hashed features (trained by pipeline/train/stance.py).
     In `hybrid` mode the cue lexicon decides where it finds opinion words and the classifier is not
     confident (its top probability below `confident`), the classifier elsewhere. In `ensemble` mode the
-    classifier's probabilities are averaged with the word-vector network's (`cnn`, weighted `cnn_weight`)."""
+    classifier's probabilities are averaged with the word-vector network's (`cnn`, weighted `cnn_weight`).
+    `neutral_weight` scales the probability of neutral before the choice (below 1: the models learn a
+    neutral more often than the stance stage should say one, a setting chosen on held-out folds)."""
 
     LABELS = ("support", "oppose", "neutral")
 
     def __init__(self, weights: np.ndarray, dim: int, name: str = "stance-polarity", version: str = "1",
                  mode: str = "classifier", confident: float = 1.0, cnn: EvidenceCNN | None = None,
-                 cnn_weight: float = 0.0, hashing: str = UNNAMED_HASH):
+                 cnn_weight: float = 0.0, hashing: str = UNNAMED_HASH, neutral_weight: float = 1.0):
         self.weights, self.hashing, self.mode, self.confident = weights, hashing, mode, confident
         self.key = feature_key(dim, hashing)
-        self.cnn, self.cnn_weight = cnn, cnn_weight
+        self.cnn, self.cnn_weight, self.neutral_weight = cnn, cnn_weight, neutral_weight
         self.version = f"{name}@{version}"
 
     @classmethod
@@ -512,7 +514,8 @@ class PolarityModel:
         sentiment_words()                  # the lexicon its features read loads with it, not on the first article
         cnn = EvidenceCNN.load(model_dir, cut) if meta["mode"] == "ensemble" else None
         return cls(np.load(model_dir / "weights.npy"), meta["dim"], meta["name"], meta["version"], meta["mode"],
-                   meta.get("confident", 1.0), cnn, meta.get("cnn_weight", 0.0), meta.get("hash", UNNAMED_HASH))
+                   meta.get("confident", 1.0), cnn, meta.get("cnn_weight", 0.0), meta.get("hash", UNNAMED_HASH),
+                   meta.get("neutral_weight", 1.0))
 
     def classifier_probabilities(self, items: list[PolarityItem]) -> np.ndarray:
         """(n, 3) probabilities of the classifier alone."""
@@ -534,6 +537,9 @@ class PolarityModel:
         if self.mode == "ensemble":
             network = self.network_probabilities(items) if network is None else network
             p = self.cnn_weight * network + (1 - self.cnn_weight) * p
+        if self.neutral_weight != 1.0:
+            p = p * np.array([1.0, 1.0, self.neutral_weight])
+            p = p / p.sum(1, keepdims=True)
         return p
 
     def many(self, items: list[PolarityItem], classifier: np.ndarray | None = None,

@@ -234,6 +234,22 @@ def test_only_a_negated_verb_leading_the_evidence_decides_its_polarity():
     assert negated_verb_polarity("福建省不可用联通卡，关闭了2g信号的省不支持") is None   # not in the first clause
 
 
+def test_neutral_weight_scales_neutral_before_the_choice():
+    leaning = np.array([[0.30, 0.25, 0.45]])              # support, oppose, neutral: neutral by a little
+    item = [("这项政策对企业有帮助", "表示", None, None)]
+
+    def chosen(weight):
+        model = PolarityModel(np.zeros((16, 3), np.float32), 16, neutral_weight=weight)
+        return model.many(item, classifier=leaning)[0]
+
+    assert chosen(1.0) == ("neutral", pytest.approx(0.45))
+    assert chosen(0.5) == ("support", pytest.approx(0.30 / 0.775))      # 0.45 · 0.5 < 0.30
+    model_dir = project_path("models/stance-polarity")     # the shipped weight is the one its folds chose
+    shipped = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    loaded = PolarityModel.load(model_dir, word_cutter(load_config(None)))
+    assert loaded.neutral_weight == shipped["report"]["settings"][shipped["mode"]]["neutral_weight"]
+
+
 def test_a_name_ending_like_a_title_holds_what_follows_its_cue(extractor):
     [found] = extractor("刘先生说，联通退出2g网络以后，老人机已经无法使用。").stances
     assert (found.holder, found.cue, found.evidence) == ("刘先生", "说", "联通退出2g网络以后，老人机已经无法使用")
@@ -354,7 +370,8 @@ def test_training_ships_the_simplest_mode_within_noise_of_the_best_on_held_out_f
     # the shipped model is exactly what `zhx train stance` makes from that data
     shipped = project_path("models/stance-polarity")
     assert np.array_equal(np.load(tmp_path / "stance" / "weights.npy"), np.load(shipped / "weights.npy"))
-    assert meta["mode"] == json.loads((shipped / "meta.json").read_text(encoding="utf-8"))["mode"]
+    ours = json.loads((shipped / "meta.json").read_text(encoding="utf-8"))
+    assert (meta["mode"], meta["neutral_weight"]) == (ours["mode"], ours["neutral_weight"])
     network = ("cnn.npz", "words.txt", "vectors.npy")
     assert all((tmp_path / "stance" / f).exists() == (meta["mode"] == "ensemble") for f in network)
     if meta["mode"] == "ensemble":
