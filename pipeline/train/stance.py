@@ -23,9 +23,9 @@ ensemble (the classifier and the network averaged) — are
 compared by 5-fold cross-validation over articles (an article's stances stay in one fold), two ways:
 polarity from gold evidence (macro F1), and end to end, (holder, polarity) F1 of the stance stage on the
 held-out articles (SPEC §5), with holders found as each fold's holder model finds them. Each mode keeps
-its best weight decay, threshold and share; the simplest mode within one (bootstrap) standard error of the
-best end to end is shipped (lexicon, classifier, hybrid, ensemble, in that order), with weights learnt from
-all of the data. corpus/gold/dev.jsonl is a second, independent check.
+its best weight decay, threshold, share and neutral's weight; the simplest mode within one (bootstrap)
+standard error of the best end to end is shipped (lexicon, classifier, hybrid, ensemble, in that
+order), with weights learnt from all of the data. corpus/gold/dev.jsonl is a second, independent check.
 """
 from __future__ import annotations
 
@@ -360,8 +360,8 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
     dev_holders = {"rules": score_stances(dev_docs, _records(dev_rules))["holder"],
                    "rules+model": score_stances(dev_docs, _records(dev_found))["holder"]}
 
-    # every setting (mode, weight decay, hybrid threshold) is scored end to end on the held-out folds;
-    # each mode keeps its best setting, and the simplest mode within one standard error of the best ships
+    # every setting is scored end to end on the held-out folds; each mode keeps its best setting, and
+    # the simplest mode within one standard error of the best ships
     # (mode, weight decay, hybrid threshold, the network's share in the ensemble, neutral's weight)
     variants = [("lexicon", L2[0], 1.0, 0.0, 1.0)] + \
                [(m, l2, t, w, n) for m, l2, t, w in [("classifier", l2, 1.0, 0.0) for l2 in L2] +
@@ -514,7 +514,8 @@ network's share of the average is a setting (below). So is neutral's weight, in 
 the probability of neutral is scaled by it before the choice (a weight below 1 says support or oppose
 where the models lean only a little to neutral; the confusion matrix of polarity on dev showed 21 gold
 supports and opposes read as neutral against 3 neutrals read otherwise).
-Weights: `weights.npy` (65,536 × 3, float32), weight decay {report['settings'][report['shipped']]['l2']};
+Weights: `weights.npy` (65,536 × 3, float32), weight decay {report['settings'][report['shipped']]['l2']}, neutral's
+weight {report['settings'][report['shipped']]['neutral_weight']};
 for the ensemble also `cnn.npz` (the network), `words.txt` and `vectors.npy` (the word vectors, int8).
 
 ## Data
