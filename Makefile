@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PIP) -e '.[test,train,ray,data]'
+	$(PIP) -e '.[test,train,ray,data,bench]'
 	touch $@
 
 $(VENV)/.installed-train: $(VENV)/.installed

@@ -1,10 +1,11 @@
 """The scripts under corpus/scripts/ that build what the project ships (samples, the character table,
-gold files) rebuild it exactly, and the agreement script scores two annotations as `zhx eval` would."""
+gold files) rebuild it exactly, the agreement script scores two annotations as `zhx eval` would, and the
+comparison scripts give the figures the README reports."""
 import json
 import subprocess
 import sys
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, SEED_GOLD
 
 SCRIPTS = ROOT / "corpus" / "scripts"
 DEV_GOLD = ROOT / "corpus" / "gold" / "dev.jsonl"
@@ -65,3 +66,22 @@ def test_compare_ner_backends_scores_both_and_bootstraps_the_gain():
     assert (report["articles"], report["charner"], report["lac"], report["gain"]) == (96, 0.7603, 0.7279, 0.0325)
     low, high = report["gain_ci95"]
     assert 0 < low < report["gain"] < high and report["p_gain_at_most_0"] < 0.05
+
+
+def test_compare_money_maps_jionlp_to_our_fields_and_scores_both():
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        from compare_money import jionlp_money
+    finally:
+        sys.path.remove(str(SCRIPTS))
+    [over] = jionlp_money("他花了3万余元买车。")        # jionlp's range 30000–40000 for 余 is 30000 `over`
+    assert (over["value"], over["value_max"], over["currency"], over["qualifier"]) == (30000.0, None, "CNY", "over")
+    [span] = jionlp_money("两三千块钱")
+    assert (span["value"], span["value_max"], span["currency"], span["qualifier"]) == (2000.0, 3000.0, "CNY", "approx")
+    report = json.loads(run("compare_money.py", ROOT / "corpus" / "gold" / "money_heldout.jsonl", SEED_GOLD,
+                            "--json").stdout)
+    held, seed = report[str(ROOT / "corpus" / "gold" / "money_heldout.jsonl")], report[str(SEED_GOLD)]
+    assert (held["mentions"], seed["mentions"]) == (246, 14)
+    f1 = {name: [r[name][scope]["f1"] for r in (held, seed) for scope in ("all", "money_only")]
+          for name in ("ours", "jionlp")}
+    assert f1 == {"ours": [0.971, 0.966, 1.0, 1.0], "jionlp": [0.7933, 0.8653, 0.7273, 0.9412]}
