@@ -506,6 +506,7 @@ class PolarityModel:
         self.weights, self.hashing, self.mode, self.confident = weights, hashing, mode, confident
         self.key = feature_key(dim, hashing)
         self.cnn, self.cnn_weight, self.neutral_weight = cnn, cnn_weight, neutral_weight
+        self._scale = np.array([neutral_weight if label == "neutral" else 1.0 for label in self.LABELS])
         self.version = f"{name}@{version}"
 
     @classmethod
@@ -538,7 +539,7 @@ class PolarityModel:
             network = self.network_probabilities(items) if network is None else network
             p = self.cnn_weight * network + (1 - self.cnn_weight) * p
         if self.neutral_weight != 1.0:
-            p = p * np.array([1.0, 1.0, self.neutral_weight])
+            p = p * self._scale
             p = p / p.sum(1, keepdims=True)
         return p
 

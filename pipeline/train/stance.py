@@ -307,14 +307,13 @@ TARGET_MIN_OVERLAP = 0.4      # a stance whose candidates all overlap its gold t
 
 def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/stance-holders",
           targets_dir: str = "models/stance-targets", dim: int = 1 << 16, folds: int = 5) -> dict:
-    docs = load_gold(project_path(FOLDED))
-    n_folded = len(docs)
+    folded = load_gold(project_path(FOLDED))
     learn_only = [load_gold(project_path(path)) for path in LEARN_ONLY]
-    docs += [d for part in learn_only for d in part]
+    docs = folded + [d for part in learn_only for d in part]
     dev_docs = [d for d in load_gold(project_path("corpus/gold/dev.jsonl")) if d.get("stances")]
     analysed_docs, analysed_dev = analysed(docs), analysed(dev_docs)
     rows = [holder_rows(d, a, feature_key(dim, HOLDER_HASH)) for d, a in zip(docs, analysed_docs)]
-    fold_of = [i % folds if i < n_folded else -1 for i in range(len(docs))]      # -1: in no test fold
+    fold_of = [i % folds if i < len(folded) else -1 for i in range(len(docs))]      # -1: in no test fold
 
     # targets: the rules' fallback against the learned choice, from gold evidence, on held-out folds
     target_key = feature_key(dim, TARGET_HASH)
@@ -394,7 +393,7 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
                 counts = end_to_end([labels[at:at + len(xs)]], [docs[i]], [found[i]])
                 per_article[v][i] = (counts["tp"], counts["fp"], counts["fn"])
                 at += len(xs)
-    counts = {v: np.array(per_article[v][:n_folded]) for v in variants}
+    counts = {v: np.array(per_article[v][:len(folded)]) for v in variants}
     f1 = {v: round(_f1(counts[v].sum(0)), 4) for v in variants}
     best = {m: max((v for v in variants if v[0] == m), key=f1.get) for m in MODES}
     top = max(MODES, key=lambda m: f1[best[m]])
@@ -407,7 +406,7 @@ def train(out_dir: str = "models/stance-polarity", holders_dir: str = "models/st
                for m in MODES}
     report = {"stances": sum(len(d["stances"]) for d in docs), "articles": len(docs), "folds": folds,
               "data": [{"path": path, "articles": len(part), "stances": sum(len(d["stances"]) for d in part)}
-                       for path, part in zip((FOLDED, *LEARN_ONLY), (docs[:n_folded], *learn_only))],
+                       for path, part in zip((FOLDED, *LEARN_ONLY), (folded, *learn_only))],
               "targets": target_report,
               "holders": {"threshold": threshold, "held_out": {str(t): holder_f1[t] for t in holder_f1},
                           "held_out_exact": {str(t): held_exact[t].as_dict() for t in held_exact},
